@@ -1,0 +1,85 @@
+"""HTTP routes: ``POST /api/messages`` through the CloudAdapter, health and readiness probes.
+
+The adapter's own ``process`` turns a malformed body into a 500; this edge checks the request
+first so bad input gets a 4xx and never reaches the bot.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from aiohttp import web
+from botbuilder.core import Bot, serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+
+from store.repository import Store
+
+log = logging.getLogger(__name__)
+
+
+def _problem(status: int, detail: str) -> web.Response:
+    return web.json_response({"error": detail}, status=status)
+
+
+def messages_handler(adapter: CloudAdapter, bot: Bot, max_body_bytes: int) -> Any:
+    async def messages(request: web.Request) -> web.StreamResponse:
+        if request.content_length is not None and request.content_length > max_body_bytes:
+            return _problem(413, f"body larger than {max_body_bytes} bytes")
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return _problem(415, "expected Content-Type application/json")
+        try:
+            raw = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return _problem(413, f"body larger than {max_body_bytes} bytes")
+        try:
+            body = json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            return _problem(400, "body is not valid JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
+            return _problem(400, "body is not a Bot Framework activity")
+        try:
+            activity = Activity().deserialize(body)
+        except Exception:  # msrest raises several kinds for wrongly typed fields
+            return _problem(400, "activity has malformed fields")
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            invoke_response = await adapter.process_activity(auth_header, activity, bot.on_turn)
+        except PermissionError:
+            return _problem(401, "unauthorized")
+        if invoke_response:
+            return web.json_response(
+                data=serializer_helper(invoke_response.body), status=invoke_response.status
+            )
+        return web.Response(status=201)
+
+    return messages
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    """The process is alive (it answers HTTP); says nothing about the database."""
+    return web.json_response({"status": "ok"})
+
+
+def readyz_handler(store: Store, startup: StartupState) -> Any:
+    async def readyz(_request: web.Request) -> web.Response:
+        if not startup.done:
+            return web.json_response({"status": "starting", "detail": startup.detail}, status=503)
+        readiness = await store.readiness()
+        status = 200 if readiness.ready else 503
+        return web.json_response(
+            {"status": "ready" if readiness.ready else "not ready", "detail": readiness.detail},
+            status=status,
+        )
+
+    return readyz
+
+
+class StartupState:
+    """Whether the first migration and data load have finished (readyz is 503 until then)."""
+
+    def __init__(self) -> None:
+        self.done = False
+        self.detail = "migrating database"

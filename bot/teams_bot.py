@@ -1,0 +1,58 @@
+"""The Teams activity handler: decides whether a message is for the bot and sends the reply."""
+
+from __future__ import annotations
+
+import logging
+
+from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
+from botbuilder.schema import Activity, ChannelAccount
+
+from bot.mentions import mentions_bot, strip_bot_mention
+from dialogs.reply import Reply
+from dialogs.router import Dialogs
+
+log = logging.getLogger(__name__)
+
+
+def reply_activity(reply: Reply) -> Activity:
+    """A card with its text fallback (``summary`` and the card's ``fallbackText``), or text."""
+    if reply.card is None:
+        return MessageFactory.text(reply.text)
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+    activity.summary = reply.text
+    return activity
+
+
+def is_personal(activity: Activity) -> bool:
+    conversation = activity.conversation
+    if conversation is None:
+        return False
+    if conversation.conversation_type:
+        return bool(conversation.conversation_type == "personal")
+    return not conversation.is_group
+
+
+class KombitBot(ActivityHandler):  # type: ignore[misc]
+    """In personal chat every message is for the bot; elsewhere only when @mentioned."""
+
+    def __init__(self, dialogs: Dialogs) -> None:
+        self._dialogs = dialogs
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else ""
+        if not is_personal(activity) and not mentions_bot(activity.entities, bot_id):
+            return
+        text = strip_bot_mention(activity.text or "", activity.entities, bot_id)
+        reply = await self._dialogs.respond(text)
+        await turn_context.send_activity(reply_activity(reply))
+
+    async def on_members_added_activity(
+        self, members_added: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """Introduce the bot when it is added to a personal chat."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else ""
+        if is_personal(activity) and any(m.id == bot_id for m in members_added):
+            reply = await self._dialogs.respond("hjælp")
+            await turn_context.send_activity(reply_activity(reply))

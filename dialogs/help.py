@@ -1,0 +1,93 @@
+"""The help card: what the bot can do today, and which data it answers from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dialogs.cards import (
+    bullet_list,
+    card,
+    escape,
+    fact_set,
+    heading,
+    submit_text_action,
+    text_block,
+)
+from dialogs.freshness import status_line
+from dialogs.reply import Language, Reply
+from store.overview import DataOverview
+
+# Only commands that are really built. Each entry: (what to type, what it does), per language.
+COMMANDS: dict[Language, list[tuple[str, str]]] = {
+    "da": [
+        ("hjælp", "viser denne oversigt"),
+        ("datastatus", "hvilke data jeg kender, hvor de kommer fra, og hvor gamle de er"),
+    ],
+    "en": [
+        ("help", "shows this overview"),
+        ("data status", "which data I know, where it comes from and how old it is"),
+    ],
+}
+
+
+def _data_facts(overview: DataOverview, lang: Language) -> list[tuple[str, str]]:
+    if lang == "da":
+        return [
+            ("Kommuner", str(overview.municipalities)),
+            ("KLIK-opgaver", str(overview.klik_tasks)),
+            ("Aftaler", str(overview.agreements)),
+            ("Frozen zones og servicevinduer", str(overview.frozen_zones)),
+            ("Programledermøder", str(overview.meetings)),
+        ]
+    return [
+        ("Municipalities", str(overview.municipalities)),
+        ("KLIK tasks", str(overview.klik_tasks)),
+        ("Agreements", str(overview.agreements)),
+        ("Frozen zones and service windows", str(overview.frozen_zones)),
+        ("Programme-leader meetings", str(overview.meetings)),
+    ]
+
+
+def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
+    commands = COMMANDS[lang]
+    if lang == "da":
+        title = "kombitbot – hjælp"
+        intro = (
+            "Jeg er KOMBITs assistent til programledere: KLIK-opgaver, aftaler til underskrift "
+            "og frozen zones. Skriv til mig her, eller nævn @kombitbot i en kanal."
+        )
+        can = "Det kan jeg nu:"
+        coming = (
+            "Under udvikling: spørgsmål om aftaler, KLIK-opgaver, frister og frozen zones, "
+            "afstemninger på programledermødet og påmindelser før frister."
+        )
+        knows = "Jeg kender:"
+    else:
+        title = "kombitbot – help"
+        intro = (
+            "I am KOMBIT's assistant for programme leaders: KLIK tasks, agreements to sign and "
+            "frozen zones. Write to me here, or mention @kombitbot in a channel."
+        )
+        can = "What I can do now:"
+        coming = (
+            "In development: questions about agreements, KLIK tasks, deadlines and frozen zones, "
+            "polls in the programme-leader meeting and reminders before deadlines."
+        )
+        knows = "What I know:"
+    today_status = status_line(overview.newest_status, today, lang)
+    items = [f"**{escape(cmd)}** – {escape(what)}" for cmd, what in commands]
+    body = [
+        heading(title),
+        text_block(escape(intro)),
+        text_block(can, weight="Bolder"),
+        bullet_list(items),
+        text_block(knows, weight="Bolder"),
+        fact_set(_data_facts(overview, lang)),
+        text_block(escape(today_status), isSubtle=True),
+        text_block(escape(coming), isSubtle=True, size="Small"),
+    ]
+    fallback = "\n".join(
+        [title, intro, can, *(f"- {cmd}: {what}" for cmd, what in commands), today_status]
+    )
+    actions = [submit_text_action(cmd.capitalize(), cmd) for cmd, _ in commands[1:]]
+    return Reply(text=fallback, card=card(body, fallback_text=fallback, actions=actions))

@@ -1,0 +1,1 @@
+"""Shared core of kombitbot: settings, fuzzy dates, working days, CLI."""

@@ -1,0 +1,85 @@
+"""``kombitbot`` command line: import data files, migrate the database, run the service."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from kombitbot.settings import Settings
+from store.db import create_engine
+from store.importing import ImportFile, ImportRejected, import_files
+from store.repository import Store
+
+
+async def _import(settings: Settings, paths: list[Path]) -> int:
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        for path in missing:
+            print(f"{path}: no such file", file=sys.stderr)
+        return 2
+    store = Store(create_engine(settings.database_url))
+    try:
+        await store.migrate()
+        files = [ImportFile.from_path(p) for p in paths]
+        try:
+            result = await import_files(store.sessions, files, kind="file", imported_by="cli")
+        except ImportRejected as rejected:
+            for error in rejected.errors:
+                print(error, file=sys.stderr)
+            print(
+                f"{len(rejected.errors)} problem(s) found; nothing was imported.", file=sys.stderr
+            )
+            return 1
+    finally:
+        await store.close()
+    for origin, table in result.tables.items():
+        print(f"{origin}: {table}")
+    if result.changed:
+        print(
+            f"Imported: {result.inserted} new, {result.updated} updated "
+            f"({result.records} rows checked)."
+        )
+    else:
+        print(
+            f"Nothing changed ({result.records} rows checked; the database already had this data)."
+        )
+    return 0
+
+
+async def _migrate(settings: Settings) -> int:
+    store = Store(create_engine(settings.database_url))
+    try:
+        await store.migrate()
+    finally:
+        await store.close()
+    print("Database is at the newest migration.")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kombitbot", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    importer = commands.add_parser(
+        "import",
+        help="import CSV/XLSX files (all rows are checked first; if any is bad nothing is written)",
+    )
+    importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    commands.add_parser("migrate", help="bring the database schema to the newest migration")
+    commands.add_parser("serve", help="run the bot service (same as python app.py)")
+    args = parser.parse_args(argv)
+    settings = Settings()
+    if args.command == "import":
+        return asyncio.run(_import(settings, args.paths))
+    if args.command == "migrate":
+        return asyncio.run(_migrate(settings))
+    from app import main as serve
+
+    serve()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The database: models, migrations, imports and queries. The only place SQL lives."""

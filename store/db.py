@@ -1,0 +1,124 @@
+"""Engines, sessions and schema migrations for SQLite (embedded) and PostgreSQL (shared)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Any constant works; it only has to be the same for every instance sharing the database.
+MIGRATION_LOCK_ID = 0x4B4F4D42  # "KOMB"
+
+
+class UnsupportedDatabase(ValueError):
+    """The URL names a database kombitbot does not run on."""
+
+
+def async_url(database_url: str) -> URL:
+    """Map a plain ``sqlite://`` or ``postgresql://`` URL to its async driver.
+
+    Operators write the URL they know (``postgresql://user@host/db``); the driver is our
+    concern. An explicit driver (``postgresql+psycopg``) is respected.
+    """
+    url = make_url(database_url)
+    backend, _, driver = url.drivername.partition("+")
+    if backend == "sqlite":
+        return url.set(drivername="sqlite+aiosqlite") if driver in ("", "pysqlite") else url
+    if backend in ("postgresql", "postgres"):
+        if driver in ("", "psycopg2", "asyncpg"):
+            return url.set(drivername="postgresql+asyncpg")
+        return url.set(drivername=f"postgresql+{driver}")
+    raise UnsupportedDatabase(f"unsupported database {backend!r}: use sqlite:// or postgresql://")
+
+
+def _sqlite_pragmas(dbapi_connection: object, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+
+def create_engine(database_url: str) -> AsyncEngine:
+    """An async engine with the settings each backend needs to be safe under concurrency."""
+    url = async_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url)
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+
+
+def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def alembic_config() -> Config:
+    """Alembic configured from code, so the installed package migrates without an ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:  # pragma: no cover - the package always ships migrations
+        raise RuntimeError("no migrations found")
+    return head
+
+
+def _upgrade(connection: Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        # Several instances may start at once behind a load balancer: one migrates, the others
+        # wait here and then find nothing to do. The lock ends with the transaction.
+        connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, "head")
+
+
+async def migrate(engine: AsyncEngine) -> None:
+    """Bring the schema to the newest revision (the only way the schema is ever created)."""
+    async with engine.begin() as connection:
+        await connection.run_sync(_upgrade)
+
+
+def _current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    ready: bool
+    detail: str
+
+
+async def check_ready(engine: AsyncEngine, expected_head: str) -> Readiness:
+    """Is the database reachable and at the newest migration? Never raises."""
+    try:
+        async with engine.connect() as connection:
+            revision = await connection.run_sync(_current_revision)
+    except Exception as exc:  # any driver error means "not ready", with a reason
+        return Readiness(False, f"database unreachable: {type(exc).__name__}")
+    if revision != expected_head:
+        return Readiness(False, f"database at revision {revision}, expected {expected_head}")
+    return Readiness(True, f"database at revision {revision}")

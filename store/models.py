@@ -1,0 +1,515 @@
+"""The domain as tables (SQLAlchemy 2 typed ORM).
+
+Design rules that every table follows:
+
+* Natural keys from the source data (``task_key`` = ``T002-07`` …) are unique, so imports upsert.
+* Every fact keeps its provenance: ``source`` is the deck and slide it came from, ``import_id``
+  the import that last wrote it.
+* A fuzzy date is stored as four columns: the text as written (``*_raw``), the earliest and
+  latest day it can mean and its precision (see :mod:`kombitbot.dates`), so a period query is
+  plain SQL and an answer can still quote the slide.
+* Statuses are closed vocabularies held in CHECK constraints, portable to SQLite and PostgreSQL.
+  "unknown" is a real state, different from "missing", and derived values are flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from kombitbot.dates import FuzzyDate, Precision
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class TaskStatus(enum.StrEnum):
+    """A municipality's progress on a KLIK task (Fuldført / Påbegyndt / Ikke påbegyndt)."""
+
+    COMPLETED = "completed"
+    STARTED = "started"
+    NOT_STARTED = "not_started"
+    UNKNOWN = "unknown"
+
+
+class SignatureStatus(enum.StrEnum):
+    """A municipality's signature on an agreement; ``unknown`` is not ``missing``."""
+
+    SIGNED = "signed"
+    MISSING = "missing"
+    UNKNOWN = "unknown"
+
+
+class AgreementKind(enum.StrEnum):
+    TILSLUTNINGSAFTALE = "tilslutningsaftale"
+    DATABEHANDLERAFTALE = "databehandleraftale"
+    DATAUDVEKSLINGSAFTALE = "dataudvekslingsaftale"
+    SERVICEAFTALE = "serviceaftale"
+    OTHER = "anden"
+
+
+def _check_in(column: str, values: type[enum.StrEnum], name: str) -> CheckConstraint:
+    allowed = ", ".join(f"'{v.value}'" for v in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=name)
+
+
+def _precision_check(prefix: str) -> CheckConstraint:
+    return _check_in(f"{prefix}_precision", Precision, f"{prefix}_precision")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def fuzzy(self, prefix: str) -> FuzzyDate | None:
+        """The fuzzy date stored under ``prefix`` (``deadline`` → ``deadline_raw`` …)."""
+        raw = getattr(self, f"{prefix}_raw")
+        if not raw:
+            return None
+        precision = getattr(self, f"{prefix}_precision")
+        return FuzzyDate(
+            raw=raw,
+            earliest=getattr(self, f"{prefix}_earliest"),
+            latest=getattr(self, f"{prefix}_latest"),
+            precision=Precision(precision),
+            year_inferred=bool(getattr(self, f"{prefix}_year_inferred")),
+        )
+
+
+class Import(Base):
+    """One import run that changed something: the built-in dataset, a file, or a chat upload."""
+
+    __tablename__ = "imports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    imported_by: Mapped[str | None] = mapped_column(Text)
+    rows_inserted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_updated: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Provenance:
+    """Mixin: where a fact came from."""
+
+    source: Mapped[str] = mapped_column(Text, default="")
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id"))
+
+
+class Municipality(Provenance, Base):
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    official_name: Mapped[str] = mapped_column(String(128))
+    region: Mapped[str] = mapped_column(String(64))
+    region_official: Mapped[str] = mapped_column(String(128))
+    seen_in_seeds: Mapped[str] = mapped_column(Text, default="")
+
+    aliases: Mapped[list[MunicipalityAlias]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan", order_by="MunicipalityAlias.id"
+    )
+
+
+class MunicipalityAlias(Base):
+    """Another spelling of a municipality; ``alias_key`` (case-folded) is unique across all."""
+
+    __tablename__ = "municipality_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipalities.id", ondelete="CASCADE"), index=True
+    )
+    alias: Mapped[str] = mapped_column(String(128))
+    alias_key: Mapped[str] = mapped_column(String(128), unique=True)
+    seen_in_seeds: Mapped[bool] = mapped_column(default=False)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="aliases")
+
+
+class Solution(Provenance, Base):
+    """A KOMBIT solution or project (SAPA, KY, FLIS …) as named on the slides."""
+
+    __tablename__ = "solutions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    code: Mapped[str] = mapped_column(String(128))
+    full_name: Mapped[str] = mapped_column(Text, default="")
+    full_name_basis: Mapped[str] = mapped_column(Text, default="")
+    aliases: Mapped[str] = mapped_column(Text, default="")
+
+
+class Meeting(Provenance, Base):
+    """A programme-leader meeting (a deck, or a meeting a deck refers to)."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (_precision_check("date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    date_raw: Mapped[str] = mapped_column(Text, default="")
+    date_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    date_latest: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    date_year_inferred: Mapped[bool] = mapped_column(default=False)
+    date_basis: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    participants_count: Mapped[str] = mapped_column(Text, default="")
+    participants_raw: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    status_as_of: Mapped[dt.date | None] = mapped_column(Date)
+
+    agenda_items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="meeting", cascade="all, delete-orphan", order_by="AgendaItem.position"
+    )
+
+
+class AgendaItem(Base):
+    __tablename__ = "meeting_agenda_items"
+    __table_args__ = (UniqueConstraint("meeting_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    time_raw: Mapped[str] = mapped_column(String(32), default="")
+    title: Mapped[str] = mapped_column(Text)
+    presenters: Mapped[str] = mapped_column(Text, default="")
+
+    meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+
+
+class KlikTask(Provenance, Base):
+    __tablename__ = "klik_tasks"
+    __table_args__ = (_precision_check("start"), _precision_check("end"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id"), index=True)
+    project_as_written: Mapped[str] = mapped_column(Text, default="")
+    code: Mapped[str] = mapped_column(String(64), default="", index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    start_raw: Mapped[str] = mapped_column(Text, default="")
+    start_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    start_latest: Mapped[dt.date | None] = mapped_column(Date)
+    start_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    start_year_inferred: Mapped[bool] = mapped_column(default=False)
+    end_raw: Mapped[str] = mapped_column(Text, default="")
+    end_earliest: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    end_latest: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    end_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    end_year_inferred: Mapped[bool] = mapped_column(default=False)
+    year_inferred: Mapped[str] = mapped_column(String(16), default="")
+    mandatory: Mapped[bool | None] = mapped_column()
+    target_role: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+
+    solution: Mapped[Solution | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+
+
+class KlikTaskStatusCount(Provenance, Base):
+    """Aggregate counts where the slide gives only counts ("31 fuldført, 8 påbegyndt …")."""
+
+    __tablename__ = "klik_task_status_counts"
+    __table_args__ = (UniqueConstraint("task_id", "status_as_of_raw"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("klik_tasks.id", ondelete="CASCADE"))
+    completed: Mapped[int | None] = mapped_column(Integer)
+    started: Mapped[int | None] = mapped_column(Integer)
+    not_started: Mapped[int | None] = mapped_column(Integer)
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    status_as_of: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class KlikTaskStatus(Provenance, Base):
+    """One municipality's status on one KLIK task."""
+
+    __tablename__ = "klik_task_statuses"
+    __table_args__ = (
+        UniqueConstraint("task_id", "municipality_id"),
+        _check_in("status", TaskStatus, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("klik_tasks.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    derived: Mapped[bool] = mapped_column(default=False)
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    status_as_of: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Agreement(Provenance, Base):
+    __tablename__ = "agreements"
+    __table_args__ = (
+        _precision_check("sent"),
+        _precision_check("deadline"),
+        _check_in("kind", AgreementKind, "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id"), index=True)
+    solution_as_written: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(32))
+    kind_as_written: Mapped[str] = mapped_column(Text, default="")
+    sent_raw: Mapped[str] = mapped_column(Text, default="")
+    sent_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    sent_latest: Mapped[dt.date | None] = mapped_column(Date)
+    sent_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    sent_year_inferred: Mapped[bool] = mapped_column(default=False)
+    sent_to: Mapped[str] = mapped_column(Text, default="")
+    deadline_raw: Mapped[str] = mapped_column(Text, default="")
+    deadline_earliest: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    deadline_latest: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    deadline_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    deadline_year_inferred: Mapped[bool] = mapped_column(default=False)
+    year_inferred: Mapped[str] = mapped_column(String(16), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    related_task_id: Mapped[int | None] = mapped_column(ForeignKey("klik_tasks.id"))
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    status_as_of: Mapped[dt.date | None] = mapped_column(Date)
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+
+    solution: Mapped[Solution | None] = relationship()
+    meeting: Mapped[Meeting | None] = relationship()
+    related_task: Mapped[KlikTask | None] = relationship()
+
+
+class AgreementSignature(Provenance, Base):
+    """One municipality's signature status; ``derived`` marks statuses inferred, not stated."""
+
+    __tablename__ = "agreement_signatures"
+    __table_args__ = (
+        UniqueConstraint("agreement_id", "municipality_id"),
+        _check_in("status", SignatureStatus, "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id", ondelete="CASCADE"))
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    derived: Mapped[bool] = mapped_column(default=False)
+    name_as_written: Mapped[str] = mapped_column(Text, default="")
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    status_as_of: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+
+    agreement: Mapped[Agreement] = relationship()
+    municipality: Mapped[Municipality] = relationship()
+
+
+class FrozenZone(Provenance, Base):
+    """A window in which shared infrastructure is closed (frozen zone, cut-over, service window)."""
+
+    __tablename__ = "frozen_zones"
+    __table_args__ = (_precision_check("start"), _precision_check("end"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id"))
+    system_as_written: Mapped[str] = mapped_column(Text)
+    environment: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(Text)
+    start_raw: Mapped[str] = mapped_column(Text, default="")
+    start_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    start_latest: Mapped[dt.date | None] = mapped_column(Date)
+    start_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    start_year_inferred: Mapped[bool] = mapped_column(default=False)
+    end_raw: Mapped[str] = mapped_column(Text, default="")
+    end_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    end_latest: Mapped[dt.date | None] = mapped_column(Date)
+    end_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    end_year_inferred: Mapped[bool] = mapped_column(default=False)
+    calendar_shown: Mapped[str] = mapped_column(Text, default="")
+    closed_access: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+    solution: Mapped[Solution | None] = relationship()
+    blocked_actions: Mapped[list[BlockedAction]] = relationship(
+        back_populates="frozen_zone",
+        cascade="all, delete-orphan",
+        order_by="BlockedAction.position",
+    )
+
+
+class BlockedAction(Base):
+    """One thing a municipality can NOT do during a frozen zone."""
+
+    __tablename__ = "frozen_zone_blocked_actions"
+    __table_args__ = (UniqueConstraint("frozen_zone_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    frozen_zone_id: Mapped[int] = mapped_column(ForeignKey("frozen_zones.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(Text)
+
+    frozen_zone: Mapped[FrozenZone] = relationship(back_populates="blocked_actions")
+
+
+class Contact(Provenance, Base):
+    """A KOMBIT person or mailbox for a topic, as mentioned at a meeting."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("address", "name", "meeting_id", "role_or_topic"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    role_or_topic: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(64), default="")
+    organisation: Mapped[str] = mapped_column(String(128), default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+
+class RolloutWave(Provenance, Base):
+    """A go-live wave of a programme, one row per municipality where named."""
+
+    __tablename__ = "rollout_waves"
+    __table_args__ = (
+        UniqueConstraint("programme", "wave", "municipality_name", "name_as_written"),
+        _precision_check("go_live"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme: Mapped[str] = mapped_column(String(128))
+    solution_id: Mapped[int | None] = mapped_column(ForeignKey("solutions.id"))
+    wave: Mapped[str] = mapped_column(String(128))
+    go_live_raw: Mapped[str] = mapped_column(Text, default="")
+    go_live_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    go_live_latest: Mapped[dt.date | None] = mapped_column(Date)
+    go_live_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    go_live_year_inferred: Mapped[bool] = mapped_column(default=False)
+    year_inferred: Mapped[str] = mapped_column(String(16), default="")
+    municipality_name: Mapped[str] = mapped_column(String(64), default="")
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"))
+    name_as_written: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+
+class RecordedPoll(Provenance, Base):
+    """A poll or evaluation question shown in a deck (real examples for live polls)."""
+
+    __tablename__ = "recorded_polls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    question: Mapped[str] = mapped_column(Text)
+    statement: Mapped[str] = mapped_column(Text, default="")
+    options: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(Text, default="")
+    channel: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+
+class ProgrammeLeaderAction(Provenance, Base):
+    """An "opgave for jer" announced at a meeting."""
+
+    __tablename__ = "programme_leader_actions"
+    __table_args__ = (_precision_check("deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    action: Mapped[str] = mapped_column(Text)
+    deadline_raw: Mapped[str] = mapped_column(Text, default="")
+    deadline_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    deadline_latest: Mapped[dt.date | None] = mapped_column(Date)
+    deadline_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    deadline_year_inferred: Mapped[bool] = mapped_column(default=False)
+    year_inferred: Mapped[str] = mapped_column(String(16), default="")
+    topic: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+
+    meeting: Mapped[Meeting | None] = relationship()
+
+
+class MunicipalityVisit(Provenance, Base):
+    """KOMBIT's visits to municipal management (held, planned, interest shown)."""
+
+    __tablename__ = "municipality_visits"
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "status", "date_raw"),
+        _precision_check("date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    name_as_written: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(64))
+    date_raw: Mapped[str] = mapped_column(Text, default="")
+    date_earliest: Mapped[dt.date | None] = mapped_column(Date)
+    date_latest: Mapped[dt.date | None] = mapped_column(Date)
+    date_precision: Mapped[str] = mapped_column(String(20), default=Precision.UNKNOWN.value)
+    date_year_inferred: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status_as_of_raw: Mapped[str] = mapped_column(Text, default="")
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+__all__ = [
+    "AgendaItem",
+    "Agreement",
+    "AgreementKind",
+    "AgreementSignature",
+    "Base",
+    "BlockedAction",
+    "Contact",
+    "FrozenZone",
+    "Import",
+    "KlikTask",
+    "KlikTaskStatus",
+    "KlikTaskStatusCount",
+    "Meeting",
+    "Municipality",
+    "MunicipalityAlias",
+    "MunicipalityVisit",
+    "ProgrammeLeaderAction",
+    "RecordedPoll",
+    "RolloutWave",
+    "SignatureStatus",
+    "Solution",
+    "TaskStatus",
+    "func",
+]

@@ -1,0 +1,45 @@
+"""The store as the rest of the bot sees it: a few async questions, no SQL outside."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from store.db import Readiness, check_ready, head_revision, migrate, session_factory
+from store.importing import ImportFile, ImportResult, import_files
+from store.overview import DataOverview, data_overview
+
+BUILTIN_DATA_DIR = Path(__file__).parent / "data"
+
+
+def builtin_files() -> list[ImportFile]:
+    """KOMBIT's tables from the meeting decks, shipped with the package."""
+    return [ImportFile.from_path(p) for p in sorted(BUILTIN_DATA_DIR.glob("*.csv"))]
+
+
+class Store:
+    """Owns the engine's sessions; constructed once by the app factory and passed in."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
+        self._head = head_revision()
+
+    async def migrate(self) -> None:
+        await migrate(self.engine)
+
+    async def load_builtin_if_empty(self) -> ImportResult:
+        return await import_files(
+            self.sessions, builtin_files(), kind="builtin", only_if_empty=True
+        )
+
+    async def readiness(self) -> Readiness:
+        return await check_ready(self.engine, self._head)
+
+    async def overview(self) -> DataOverview:
+        async with self.sessions() as session:
+            return await data_overview(session)
+
+    async def close(self) -> None:
+        await self.engine.dispose()

@@ -1,0 +1,93 @@
+"""A Teams user talks to the bot: real payloads in at /api/messages, replies at the connector."""
+
+from __future__ import annotations
+
+from tests.conftest import BotClient, teams_activity
+from tests.support.cards import assert_valid_card
+
+
+async def test_help_in_personal_chat_answers_with_a_help_card(bot: BotClient) -> None:
+    activity = teams_activity("personal-message", bot.connector, text="hjælp")
+    assert await bot.post(activity) in (200, 201)
+
+    [reply] = await bot.connector.wait_for(1)
+    assert reply.conversation_id == activity["conversation"]["id"]
+    assert reply.reply_to_id == activity["id"]
+    [card] = reply.cards
+    assert_valid_card(card)
+    text = reply.all_text()
+    assert "kombitbot – hjælp" in text
+    assert "datastatus" in text
+    assert "98" in text  # municipalities known
+    assert "Nyeste status opgjort 20.11.25" in text
+
+
+async def test_help_in_english(bot: BotClient) -> None:
+    text = await bot.ask("Help?")
+    assert "kombitbot – help" in text
+    assert "data status" in text
+    assert "Newest status as of 20.11.25" in text
+
+
+async def test_data_status_says_how_old_the_data_is_and_where_it_comes_from(bot: BotClient) -> None:
+    text = await bot.ask("datastatus")
+    assert "Datastatus" in text
+    assert "Aftaler: 38" in text or "38" in text
+    assert "Nyeste status opgjort 20.11.25 (20. november 2025, 5 dage siden)" in text
+    assert "Følgende 83 kommuner mangler underskrift" in text  # the source slide is cited
+
+
+async def test_anything_else_gets_a_friendly_not_yet_answer(bot: BotClient) -> None:
+    text = await bot.ask("Hvilke aftaler mangler Vejle at underskrive?")
+    assert "kan jeg ikke svare på endnu" in text
+    assert "hjælp" in text
+    text = await bot.ask("which agreements does Vejle still need to sign?")
+    assert "I can't answer that yet" in text
+
+
+async def test_in_a_channel_the_bot_answers_only_when_mentioned_and_reads_past_the_mention(
+    bot: BotClient,
+) -> None:
+    unmentioned = teams_activity(
+        "channel-message-bot-mention", bot.connector, text="hjælp", entities=[]
+    )
+    assert await bot.post(unmentioned) in (200, 201)
+    mentioned = teams_activity(
+        "channel-message-bot-mention", bot.connector, text="<at>ridotest</at> hjælp"
+    )
+    assert await bot.post(mentioned) in (200, 201)
+
+    received = await bot.connector.wait_for(1)
+    assert len(received) == 1, "the unmentioned message got no reply"
+    assert received[0].conversation_id == mentioned["conversation"]["id"]
+    assert "kombitbot – hjælp" in received[0].all_text()
+
+
+async def test_in_a_group_chat_the_mention_is_stripped(bot: BotClient) -> None:
+    activity = teams_activity("group-chat-message-bot-mention", bot.connector)
+    activity["text"] = "<at>Teams Bot</at> help"
+    assert await bot.post(activity) in (200, 201)
+    [reply] = await bot.connector.wait_for(1)
+    assert "kombitbot – help" in reply.all_text()
+
+
+async def test_adding_the_bot_to_a_personal_chat_introduces_it(bot: BotClient) -> None:
+    activity = teams_activity("conversation-update-bot-added-personal", bot.connector)
+    # The documented payload uses two different placeholders for the bot's id; in Teams the
+    # recipient is the bot that was added.
+    activity["recipient"]["id"] = activity["membersAdded"][0]["id"]
+    assert await bot.post(activity) in (200, 201)
+    [welcome] = await bot.connector.wait_for(1)
+    assert "kombitbot – hjælp" in welcome.all_text()
+
+
+async def test_activities_the_bot_does_not_handle_yet_are_accepted_silently(bot: BotClient) -> None:
+    for name in (
+        "installation-update-add",
+        "event-meeting-start",
+        "conversation-update-bot-added-to-team",
+    ):
+        assert await bot.post(teams_activity(name, bot.connector)) in (200, 201), name
+    help_reply = await bot.ask("hjælp")
+    assert "hjælp" in help_reply
+    assert len(bot.connector.received) == 1, "only the help question was answered"

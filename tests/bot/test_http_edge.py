@@ -1,0 +1,62 @@
+"""The HTTP edge: probes, and bad requests answered with 4xx without reaching the bot."""
+
+from __future__ import annotations
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from kombitbot.settings import Settings
+from tests.conftest import BotClient, teams_activity
+from tests.support.databases import POSTGRES_ADMIN_URL
+
+
+async def test_health_and_readiness(bot: BotClient) -> None:
+    health = await bot.http.get("/healthz")
+    ready = await bot.http.get("/readyz")
+    assert health.status == 200
+    assert ready.status == 200
+    assert (await ready.json())["status"] == "ready"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status"),
+    [
+        (b"{not json", "application/json", 400),
+        (b"[1, 2, 3]", "application/json", 400),
+        (b'{"text": "no type"}', "application/json", 400),
+        (b'{"type": "message", "timestamp": "not a date", "entities": 7}', "application/json", 400),
+        (b"\xff\xfe", "application/json", 400),
+        (b"type=message", "application/x-www-form-urlencoded", 415),
+    ],
+)
+async def test_malformed_requests_get_a_client_error_and_no_reply(
+    bot: BotClient, body: bytes, content_type: str, status: int
+) -> None:
+    response = await bot.http.post(
+        "/api/messages", data=body, headers={"Content-Type": content_type}
+    )
+    assert response.status == status
+    assert bot.connector.received == []
+
+
+async def test_an_oversized_body_is_refused(bot: BotClient) -> None:
+    activity = teams_activity("personal-message", bot.connector, text="x" * 300_000)
+    response = await bot.http.post("/api/messages", json=activity)
+    assert response.status == 413
+    assert bot.connector.received == []
+
+
+async def test_readiness_is_503_while_the_database_is_unreachable() -> None:
+    missing = (
+        make_url(POSTGRES_ADMIN_URL)
+        .set(database="kombitbot_does_not_exist")
+        .render_as_string(False)
+    )
+    app = create_app(Settings(database_url=missing))
+    async with TestClient(TestServer(app)) as client:
+        ready = await client.get("/readyz")
+        health = await client.get("/healthz")
+    assert ready.status == 503
+    assert health.status == 200

@@ -1,0 +1,116 @@
+"""Shared fixtures: databases on both backends, the mock Bot Connector, the bot over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import datetime as dt
+import json
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import create_app
+from kombitbot.settings import Settings
+from tests.support.connector import MockConnector
+from tests.support.databases import BACKENDS, DatabaseFactory
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+FIXTURES = SHARED / "fixtures" / "teams-activities"
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+# Shortly after the newest deck (status opgjort 20.11.25): the clock most tests run with.
+FIXED_NOW = dt.datetime(2025, 11, 25, 10, 0, tzinfo=COPENHAGEN)
+
+
+@pytest.fixture(scope="session")
+def database_factories(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, DatabaseFactory]]:
+    workdir = tmp_path_factory.mktemp("databases")
+    factories = {backend: DatabaseFactory(backend, workdir) for backend in BACKENDS}
+    yield factories
+    for factory in factories.values():
+        factory.cleanup()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def database_url(backend: str, database_factories: dict[str, DatabaseFactory]) -> str:
+    """A migrated database with the built-in dataset, fresh for each test."""
+    return database_factories[backend].seeded()
+
+
+@pytest.fixture
+def empty_database_url(backend: str, database_factories: dict[str, DatabaseFactory]) -> str:
+    """A database with no tables at all, as on a first start."""
+    return database_factories[backend].empty()
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[MockConnector]:
+    """The one mock Bot Connector every test that talks to the bot uses."""
+    mock = MockConnector()
+    await mock.start()
+    yield mock
+    await mock.stop()
+
+
+def teams_activity(name: str, connector: MockConnector, **changes: Any) -> dict[str, Any]:
+    """A real Teams payload from ../shared/fixtures, pointed at the mock connector."""
+    activity: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+    activity = copy.deepcopy(activity)
+    activity["serviceUrl"] = connector.service_url
+    activity.update(changes)
+    return activity
+
+
+class BotClient:
+    """The bot behind real HTTP: post activities to /api/messages, read what Teams received."""
+
+    def __init__(self, client: TestClient, connector: MockConnector) -> None:
+        self.http = client
+        self.connector = connector
+
+    async def post(self, activity: dict[str, Any]) -> int:
+        response = await self.http.post("/api/messages", json=activity)
+        return response.status
+
+    async def ask(self, text: str, fixture: str = "personal-message", **changes: Any) -> str:
+        """Send a personal-chat message and return everything the user can read in the reply."""
+        before = len(self.connector.received)
+        status = await self.post(teams_activity(fixture, self.connector, text=text, **changes))
+        assert status in (200, 201), status
+        received = await self.connector.wait_for(before + 1)
+        return received[before].all_text()
+
+
+async def wait_ready(client: TestClient, timeout: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        response = await client.get("/readyz")
+        if response.status == 200:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"not ready: {await response.text()}")
+        await asyncio.sleep(0.05)
+
+
+def settings_for(database_url: str, **overrides: Any) -> Settings:
+    return Settings(database_url=database_url, **overrides)
+
+
+@pytest.fixture
+async def bot(database_url: str, connector: MockConnector) -> AsyncIterator[BotClient]:
+    """The whole service on a seeded database, with the clock at FIXED_NOW."""
+    app = create_app(settings_for(database_url), clock=lambda: FIXED_NOW)
+    async with TestClient(TestServer(app)) as client:
+        await wait_ready(client)
+        yield BotClient(client, connector)

@@ -1,0 +1,1 @@
+"""Test helpers shared by the suite (the mock Bot Connector, databases, fixtures)."""
