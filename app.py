@@ -91,7 +91,7 @@ async def _prepare_database(store: Store, startup: StartupState, settings: Setti
 
 
 def main() -> None:
-    settings = Settings()
+    settings = Settings.from_env()
     configure_logging(settings.log_level)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
 

@@ -70,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="bring the database schema to the newest migration")
     commands.add_parser("serve", help="run the bot service (same as python app.py)")
     args = parser.parse_args(argv)
-    settings = Settings()
+    settings = Settings.from_env()
     if args.command == "import":
         return asyncio.run(_import(settings, args.paths))
     if args.command == "migrate":

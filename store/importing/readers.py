@@ -9,8 +9,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 
 @dataclass(frozen=True, slots=True)
 class RawRow:
@@ -76,6 +74,8 @@ def _cells(header: list[str], values: list[str]) -> dict[str, str]:
 
 
 def _read_xlsx(path: Path, content: bytes) -> list[RawTable]:
+    from openpyxl import load_workbook  # only an import needs it; keeps it out of start-up
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a corrupt workbook

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -54,6 +54,12 @@ CHILD_MODELS: dict[str, dict[str, type[Base]]] = {
     "meetings": {"agenda_items": AgendaItem},
     "frozen_zones": {"blocked_actions": BlockedAction},
 }
+# The column in each child table that points at its parent.
+CHILD_PARENT_COLUMN: dict[type[Base], str] = {
+    MunicipalityAlias: "municipality_id",
+    AgendaItem: "meeting_id",
+    BlockedAction: "frozen_zone_id",
+}
 # What a Ref("municipality", "Vejle") points at: the table and its natural-key column.
 REF_TARGETS: dict[str, tuple[type[Base], str]] = {
     "solution": (Solution, "key"),
@@ -85,33 +91,62 @@ class RecordWriter:
 
     async def _write_table(self, table: str, records: list[Record]) -> None:
         model = MODELS[table]
+        key_columns = NATURAL_KEYS[table]
         children = CHILD_MODELS.get(table, {})
         query = select(model)
         for relation in children:
             query = query.options(selectinload(getattr(model, relation)))
         existing = {
-            tuple(getattr(obj, c) for c in NATURAL_KEYS[table]): obj
+            tuple(getattr(obj, c) for c in key_columns): obj
             for obj in (await self._session.scalars(query)).all()
         }
+        new: list[tuple[tuple[object, ...], dict[str, Any], Record]] = []
         for record in records:
             values = {column: await self._resolve(value) for column, value in record.values.items()}
-            key = tuple(values[c] for c in NATURAL_KEYS[table])
+            key = tuple(values[c] for c in key_columns)
             obj = existing.get(key)
             if obj is None:
-                obj = model(**values)
-                for relation, rows in record.children.items():
-                    getattr(obj, relation).extend(children[relation](**row) for row in rows)
-                obj.import_id = await self._import_id()  # type: ignore[attr-defined]
-                self._session.add(obj)
-                existing[key] = obj
-                self.inserted += 1
+                new.append((key, values, record))
             elif await self._update(obj, values, record.children, children):
                 obj.import_id = await self._import_id()  # type: ignore[attr-defined]
                 self.updated += 1
+        if new:
+            await self._insert(model, key_columns, children, new)
         await self._session.flush()
         ref_table = REF_TABLE_OF_MODEL.get(model)
         if ref_table is not None:
             self._ref_ids.pop(ref_table, None)
+
+    async def _insert(
+        self,
+        model: type[Base],
+        key_columns: tuple[str, ...],
+        children: dict[str, type[Base]],
+        new: list[tuple[tuple[object, ...], dict[str, Any], Record]],
+    ) -> None:
+        """Insert new facts in one batch per table (an empty database loads in one pass)."""
+        import_id = await self._import_id()
+        await self._session.execute(
+            insert(model), [{**values, "import_id": import_id} for _key, values, _record in new]
+        )
+        self.inserted += len(new)
+        if not any(record.children for _key, _values, record in new):
+            return
+        ids = {
+            tuple(row[:-1]): row[-1]
+            for row in await self._session.execute(
+                select(*(getattr(model, c) for c in key_columns), model.id)  # type: ignore[attr-defined]
+            )
+        }
+        for relation, child_model in children.items():
+            parent_column = CHILD_PARENT_COLUMN[child_model]
+            rows = [
+                {**row, parent_column: ids[key]}
+                for key, _values, record in new
+                for row in record.children.get(relation, [])
+            ]
+            if rows:
+                await self._session.execute(insert(child_model), rows)
 
     async def _update(
         self,

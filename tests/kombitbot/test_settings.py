@@ -1,0 +1,53 @@
+"""Settings come from Bot Framework's own environment variable names and fail early."""
+
+from __future__ import annotations
+
+import pytest
+
+from kombitbot.settings import Settings, SettingsError
+
+
+def test_defaults_run_a_local_sqlite_bot_without_authentication() -> None:
+    settings = Settings.from_env({})
+    assert settings.database_url == "sqlite:///kombitbot.sqlite3"
+    assert settings.port == 3978
+    assert settings.timezone == "Europe/Copenhagen"
+    assert not settings.authentication_enabled
+
+
+def test_bot_framework_names_are_read() -> None:
+    settings = Settings.from_env(
+        {
+            "MicrosoftAppId": "app",
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppType": "SingleTenant",
+            "MicrosoftAppTenantId": "tenant",
+            "DATABASE_URL": "postgresql://postgres@127.0.0.1/test",
+            "PORT": "8080",
+            "KOMBITBOT_LOAD_BUILTIN_DATA": "false",
+        }
+    )
+    assert (settings.app_id, settings.app_password, settings.app_type) == (
+        "app",
+        "secret",
+        "SingleTenant",
+    )
+    assert settings.app_tenant_id == "tenant"
+    assert settings.port == 8080
+    assert settings.load_builtin_data is False
+    assert settings.authentication_enabled
+
+
+@pytest.mark.parametrize(
+    ("environ", "names"),
+    [
+        ({"PORT": "http"}, "PORT"),
+        ({"PORT": "70000"}, "PORT"),
+        ({"KOMBITBOT_TIMEZONE": "Mars/Olympus"}, "KOMBITBOT_TIMEZONE"),
+        ({"MicrosoftAppType": "Everyone"}, "MicrosoftAppType"),
+        ({"KOMBITBOT_LOAD_BUILTIN_DATA": "maybe"}, "KOMBITBOT_LOAD_BUILTIN_DATA"),
+    ],
+)
+def test_a_bad_value_is_refused_naming_the_variable(environ: dict[str, str], names: str) -> None:
+    with pytest.raises(SettingsError, match=names):
+        Settings.from_env(environ)
