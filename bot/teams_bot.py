@@ -8,6 +8,7 @@ from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnCo
 from botbuilder.schema import Activity, ChannelAccount
 
 from bot.mentions import mentions_bot, strip_bot_mention
+from dialogs.cards import ASK
 from dialogs.reply import Reply
 from dialogs.router import Dialogs
 
@@ -21,6 +22,22 @@ def reply_activity(reply: Reply) -> Activity:
     activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
     activity.summary = reply.text
     return activity
+
+
+MAX_ASK_LENGTH = 1000
+
+
+def asked_from_card(value: object) -> str | None:
+    """The question an :func:`~dialogs.cards.ask_action` button sends, if this is one.
+
+    Anything else in ``value`` (other cards, forged data) is not a question: None.
+    """
+    if not isinstance(value, dict) or value.get("kombitbot") != ASK:
+        return None
+    text = value.get("text")
+    if not isinstance(text, str) or not text.strip() or len(text) > MAX_ASK_LENGTH:
+        return None
+    return text
 
 
 def is_personal(activity: Activity) -> bool:
@@ -41,9 +58,13 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
-        if not is_personal(activity) and not mentions_bot(activity.entities, bot_id):
+        asked = asked_from_card(activity.value)
+        if asked is not None:
+            text = asked  # a button on one of our cards; its submit is always for the bot
+        elif is_personal(activity) or mentions_bot(activity.entities, bot_id):
+            text = strip_bot_mention(activity.text or "", activity.entities, bot_id)
+        else:
             return
-        text = strip_bot_mention(activity.text or "", activity.entities, bot_id)
         reply = await self._dialogs.respond(text)
         await turn_context.send_activity(reply_activity(reply))
 

@@ -63,10 +63,13 @@ def card(
     return result
 
 
-def submit_text_action(title: str, text: str) -> Element:
-    """A button that sends ``text`` as if the user had typed it (Teams messageBack)."""
-    return {
-        "type": "Action.Submit",
-        "title": title,
-        "data": {"msteams": {"type": "imBack", "value": text}},
-    }
+ASK = "ask"
+
+
+def ask_action(title: str, text: str) -> Element:
+    """A button that asks the bot ``text`` as if the user had typed it.
+
+    Plain submit data rather than Teams' ``msteams.imBack``: it works the same in Teams and in
+    the Agents Playground (which cannot submit ``msteams`` data), and the bot validates it.
+    """
+    return {"type": "Action.Submit", "title": title, "data": {"kombitbot": ASK, "text": text}}

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from babel.dates import format_datetime
 
 from dialogs.cards import card, escape, fact_set, heading, text_block
 from dialogs.freshness import status_line
 from dialogs.reply import Language, Reply
+from dialogs.sources import describe_source
 from store.overview import DataOverview
+from store.snapshot import Meeting
 
 
-def data_status_reply(overview: DataOverview, now: dt.datetime, lang: Language) -> Reply:
+def _loaded_what(overview: DataOverview, lang: Language) -> str:
+    if overview.last_import_kind == "builtin":
+        return "det indbyggede datasæt" if lang == "da" else "the built-in dataset"
+    return overview.last_import_label or "–"
+
+
+def data_status_reply(
+    overview: DataOverview, meetings: Mapping[str, Meeting], now: dt.datetime, lang: Language
+) -> Reply:
     status = status_line(overview.newest_status, now.date(), lang)
-    source = overview.newest_status.source if overview.newest_status else ""
+    source = (
+        describe_source(overview.newest_status.source, meetings) if overview.newest_status else ""
+    )
     imported = (
         format_datetime(
             overview.last_import_at.astimezone(now.tzinfo),
@@ -33,7 +46,7 @@ def data_status_reply(overview: DataOverview, now: dt.datetime, lang: Language) 
             ("Underskriftsstatusser", str(overview.signatures)),
             ("Frozen zones m.m.", str(overview.frozen_zones)),
             ("Møder", str(overview.meetings)),
-            ("Senest indlæst", f"{imported} ({overview.last_import_label or '–'})"),
+            ("Indlæst i botten", f"{imported} ({_loaded_what(overview, lang)})"),
         ]
         source_line = f"Kilde til nyeste status: {source}" if source else ""
     else:
@@ -45,7 +58,7 @@ def data_status_reply(overview: DataOverview, now: dt.datetime, lang: Language) 
             ("Signature statuses", str(overview.signatures)),
             ("Frozen zones etc.", str(overview.frozen_zones)),
             ("Meetings", str(overview.meetings)),
-            ("Last loaded", f"{imported} ({overview.last_import_label or '–'})"),
+            ("Loaded into the bot", f"{imported} ({_loaded_what(overview, lang)})"),
         ]
         source_line = f"Source of the newest status: {source}" if source else ""
     body = [

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from dialogs.cards import (
+    ask_action,
     bullet_list,
     card,
     escape,
     fact_set,
     heading,
-    submit_text_action,
     text_block,
 )
 from dialogs.freshness import status_line
@@ -89,5 +89,5 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
     fallback = "\n".join(
         [title, intro, can, *(f"- {cmd}: {what}" for cmd, what in commands), today_status]
     )
-    actions = [submit_text_action(cmd.capitalize(), cmd) for cmd, _ in commands[1:]]
+    actions = [ask_action(cmd.capitalize(), cmd) for cmd, _ in commands[1:]]
     return Reply(text=fallback, card=card(body, fallback_text=fallback, actions=actions))

@@ -68,4 +68,5 @@ class Dialogs:
         overview = await self._store.overview()
         if name == "help":
             return help_reply(overview, self._clock().date(), lang)
-        return data_status_reply(overview, self._clock(), lang)
+        snapshot = await self._store.snapshot()
+        return data_status_reply(overview, snapshot.meetings, self._clock(), lang)

@@ -13,3 +13,4 @@ def configure_logging(level: str) -> None:
     # botbuilder's connector logs request bodies at DEBUG; keep message text out of logs.
     logging.getLogger("msrest").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    logging.getLogger("alembic").setLevel(logging.WARNING)

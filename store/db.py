@@ -8,9 +8,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -102,8 +101,8 @@ async def migrate(engine: AsyncEngine) -> None:
         await connection.run_sync(_upgrade)
 
 
-def _current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+def _has_version_table(connection: Connection) -> bool:
+    return inspect(connection).has_table("alembic_version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +115,9 @@ async def check_ready(engine: AsyncEngine, expected_head: str) -> Readiness:
     """Is the database reachable and at the newest migration? Never raises."""
     try:
         async with engine.connect() as connection:
-            revision = await connection.run_sync(_current_revision)
+            if not await connection.run_sync(_has_version_table):
+                return Readiness(False, "database not migrated")
+            revision = await connection.scalar(text("SELECT version_num FROM alembic_version"))
     except Exception as exc:  # any driver error means "not ready", with a reason
         return Readiness(False, f"database unreachable: {type(exc).__name__}")
     if revision != expected_head:

@@ -27,7 +27,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -484,6 +483,74 @@ class MunicipalityVisit(Provenance, Base):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"))
 
 
+class DataVersion(Base):
+    """One row whose number goes up with every write to the facts.
+
+    Every instance keeps an in-memory snapshot of the (small) dataset to answer within a
+    millisecond; comparing this number tells it when another instance changed something.
+    """
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserProfile(Base):
+    """Who a Teams user is for the bot: "jeg er programleder i Vejle"."""
+
+    __tablename__ = "user_profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    aad_object_id: Mapped[str] = mapped_column(String(64), unique=True)
+    teams_user_id: Mapped[str] = mapped_column(String(255), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"))
+    role: Mapped[str] = mapped_column(String(64), default="programleder")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    municipality: Mapped[Municipality] = relationship()
+
+
+class AuditEntry(Base):
+    """Every change made from chat or cards: who, what, when, before and after (JSON text)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    actor_aad_object_id: Mapped[str] = mapped_column(String(64), default="")
+    actor_name: Mapped[str] = mapped_column(String(255), default="")
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_key: Mapped[str] = mapped_column(String(255), index=True)
+    municipality_id: Mapped[int | None] = mapped_column(ForeignKey("municipalities.id"), index=True)
+    before: Mapped[str] = mapped_column(Text, default="")
+    after: Mapped[str] = mapped_column(Text, default="")
+    undone_by: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
+
+
+class PendingAction(Base):
+    """A change the bot proposed on a card and waits to have confirmed.
+
+    The card carries only this row's random id, so a forged or replayed submit cannot inject a
+    change: the server-side row says what, for whom, in which conversation, until when.
+    """
+
+    __tablename__ = "pending_actions"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[str] = mapped_column(Text)
+    aad_object_id: Mapped[str] = mapped_column(String(64))
+    conversation_id: Mapped[str] = mapped_column(String(512))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -493,9 +560,11 @@ __all__ = [
     "Agreement",
     "AgreementKind",
     "AgreementSignature",
+    "AuditEntry",
     "Base",
     "BlockedAction",
     "Contact",
+    "DataVersion",
     "FrozenZone",
     "Import",
     "KlikTask",
@@ -505,11 +574,12 @@ __all__ = [
     "Municipality",
     "MunicipalityAlias",
     "MunicipalityVisit",
+    "PendingAction",
     "ProgrammeLeaderAction",
     "RecordedPoll",
     "RolloutWave",
     "SignatureStatus",
     "Solution",
     "TaskStatus",
-    "func",
+    "UserProfile",
 ]

@@ -41,6 +41,7 @@ class DataOverview:
     newest_status: StatusDate | None
     last_import_at: dt.datetime | None
     last_import_label: str
+    last_import_kind: str
 
 
 async def _count(session: AsyncSession, model: type[Base]) -> int:
@@ -66,7 +67,9 @@ async def _newest_status(session: AsyncSession) -> StatusDate | None:
 async def data_overview(session: AsyncSession) -> DataOverview:
     last_import = (
         await session.execute(
-            select(Import.imported_at, Import.label).order_by(Import.imported_at.desc()).limit(1)
+            select(Import.imported_at, Import.label, Import.kind)
+            .order_by(Import.imported_at.desc())
+            .limit(1)
         )
     ).first()
     return DataOverview(
@@ -79,4 +82,5 @@ async def data_overview(session: AsyncSession) -> DataOverview:
         newest_status=await _newest_status(session),
         last_import_at=last_import[0] if last_import else None,
         last_import_label=last_import[1] if last_import else "",
+        last_import_kind=last_import[2] if last_import else "",
     )

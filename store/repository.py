@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from store.db import Readiness, check_ready, head_revision, migrate, session_factory
 from store.importing import ImportFile, ImportResult, import_files
 from store.overview import DataOverview, data_overview
+from store.snapshot import DataSnapshot, data_version, load_snapshot
 
 BUILTIN_DATA_DIR = Path(__file__).parent / "data"
 
@@ -25,6 +27,8 @@ class Store:
         self.engine = engine
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._head = head_revision()
+        self._snapshot: DataSnapshot | None = None
+        self._snapshot_lock = asyncio.Lock()
 
     async def migrate(self) -> None:
         await migrate(self.engine)
@@ -40,6 +44,18 @@ class Store:
     async def overview(self) -> DataOverview:
         async with self.sessions() as session:
             return await data_overview(session)
+
+    async def snapshot(self) -> DataSnapshot:
+        """The facts as of now: reloaded only when the data version moved (one cheap read)."""
+        async with self.sessions() as session:
+            version = await data_version(session)
+            current = self._snapshot
+            if current is not None and current.version == version:
+                return current
+            async with self._snapshot_lock:
+                if self._snapshot is None or self._snapshot.version != version:
+                    self._snapshot = await load_snapshot(session)
+                return self._snapshot
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -38,6 +38,7 @@ from store.models import (
     MunicipalityAlias,
     Solution,
 )
+from store.versioning import bump_data_version
 
 IMPORT_LOCK_ID = 0x4B4F4D43  # serialises imports between instances sharing PostgreSQL
 
@@ -191,6 +192,7 @@ async def import_files(
         if import_row:
             import_row[0].rows_inserted += writer.inserted
             import_row[0].rows_updated += writer.updated
+            await bump_data_version(session)
     return result
 
 

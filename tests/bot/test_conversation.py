@@ -34,7 +34,29 @@ async def test_data_status_says_how_old_the_data_is_and_where_it_comes_from(bot:
     assert "Datastatus" in text
     assert "Aftaler: 38" in text or "38" in text
     assert "Nyeste status opgjort 20.11.25 (20. november 2025, 5 dage siden)" in text
-    assert "Følgende 83 kommuner mangler underskrift" in text  # the source slide is cited
+    # the source slide is cited by its meeting and heading, not by the deck's file name
+    assert "slide »Danmarkskort – TILSLUTNING TRE DATASTANDARDER" in text
+    assert "Programledermøde [udateret, efter 21.11.2025]" in text
+    assert "002_5a815396f7d95d86.txt" not in text
+    assert "det indbyggede datasæt" in text
+
+
+async def test_a_button_on_the_help_card_asks_its_question(bot: BotClient) -> None:
+    await bot.ask("hjælp")
+    [help_card] = bot.connector.received[0].cards
+    [button] = help_card["actions"]
+    submit = teams_activity("personal-message", bot.connector, text=None, value=button["data"])
+    assert await bot.post(submit) in (200, 201)
+    received = await bot.connector.wait_for(2)
+    assert "Datastatus" in received[1].all_text()
+
+
+async def test_a_forged_card_submit_is_not_taken_as_a_question(bot: BotClient) -> None:
+    for value in ({"kombitbot": "ask", "text": 42}, {"kombitbot": "delete", "text": "x"}, ["ask"]):
+        forged = teams_activity("personal-message", bot.connector, text=None, value=value)
+        assert await bot.post(forged) in (200, 201)
+    received = await bot.connector.wait_for(3)
+    assert all("Datastatus" not in r.all_text() for r in received)
 
 
 async def test_anything_else_gets_a_friendly_not_yet_answer(bot: BotClient) -> None:

@@ -20,7 +20,8 @@ OVERVIEW = DataOverview(
     meetings=12,
     newest_status=StatusDate(dt.date(2025, 11, 20), "20.11.25", "002 | slide"),
     last_import_at=dt.datetime(2025, 11, 25, 8, 0, tzinfo=dt.UTC),
-    last_import_label="built-in dataset",
+    last_import_label="municipalities.csv, …",
+    last_import_kind="builtin",
 )
 
 
@@ -38,9 +39,9 @@ def test_help_card_is_valid_and_lists_only_built_commands() -> None:
 
 
 def test_old_data_is_called_old() -> None:
-    fresh = data_status_reply(OVERVIEW, dt.datetime(2025, 11, 25, 10, tzinfo=dt.UTC), "da")
-    stale = data_status_reply(OVERVIEW, dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), "da")
-    english = data_status_reply(OVERVIEW, dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), "en")
+    fresh = data_status_reply(OVERVIEW, {}, dt.datetime(2025, 11, 25, 10, tzinfo=dt.UTC), "da")
+    stale = data_status_reply(OVERVIEW, {}, dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), "da")
+    english = data_status_reply(OVERVIEW, {}, dt.datetime(2026, 11, 23, 10, tzinfo=dt.UTC), "en")
     assert fresh.card is not None and stale.card is not None
     assert_valid_card(stale.card)
     assert "forældet" not in fresh.text
