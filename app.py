@@ -16,7 +16,9 @@ from dialogs.router import Dialogs
 from kombitbot.logs import configure_logging
 from kombitbot.settings import Settings
 from store.db import create_engine
+from store.profiles import Profiles
 from store.repository import Store
+from store.updates import StatusUpdates
 
 log = logging.getLogger("kombitbot")
 
@@ -33,7 +35,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     now: Clock = clock or (lambda: dt.datetime.now(tz))
     store = Store(create_engine(settings.database_url))
     startup = StartupState()
-    dialogs = Dialogs(store, now)
+    dialogs = Dialogs(
+        store, Profiles(store.sessions), StatusUpdates(store.sessions), now, settings.is_admin
+    )
     bot = KombitBot(dialogs)
     adapter = create_adapter(settings)
 
@@ -41,7 +45,8 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         log.warning(
             "MicrosoftAppId is not set: inbound requests are NOT authenticated. "
             "Use this only for local testing (Agents Playground, tests); set MicrosoftAppId, "
-            "MicrosoftAppPassword and MicrosoftAppTenantId in production."
+            "MicrosoftAppPassword and MicrosoftAppTenantId in production. "
+            "Without authentication every user is treated as a KOMBIT admin."
         )
 
     app = web.Application(client_max_size=settings.max_body_bytes)

@@ -10,7 +10,8 @@ from botbuilder.schema import Activity, ChannelAccount
 from bot.mentions import mentions_bot, strip_bot_mention
 from dialogs.cards import ASK
 from dialogs.reply import Reply
-from dialogs.router import Dialogs
+from dialogs.router import Dialogs, User
+from dialogs.self_report import CANCEL, CONFIRM, UNDO
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def reply_activity(reply: Reply) -> Activity:
 
 
 MAX_ASK_LENGTH = 1000
+CARD_ACTIONS = (CONFIRM, CANCEL, UNDO)
 
 
 def asked_from_card(value: object) -> str | None:
@@ -38,6 +40,18 @@ def asked_from_card(value: object) -> str | None:
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_ASK_LENGTH:
         return None
     return text
+
+
+def user_of(activity: Activity) -> User:
+    sender = activity.from_property
+    if sender is None:
+        return User()
+    return User(
+        aad_object_id=str(sender.aad_object_id or ""),
+        teams_user_id=str(sender.id or ""),
+        name=str(sender.name or ""),
+        conversation_id=str(activity.conversation.id or "") if activity.conversation else "",
+    )
 
 
 def is_personal(activity: Activity) -> bool:
@@ -58,6 +72,12 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
+        user = user_of(activity)
+        if isinstance(activity.value, dict) and activity.value.get("kombitbot") in CARD_ACTIONS:
+            answer = await self._dialogs.card_action(activity.value, user)
+            if answer is not None:
+                await turn_context.send_activity(reply_activity(answer))
+            return
         asked = asked_from_card(activity.value)
         if asked is not None:
             text = asked  # a button on one of our cards; its submit is always for the bot
@@ -65,7 +85,7 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
             text = strip_bot_mention(activity.text or "", activity.entities, bot_id)
         else:
             return
-        reply = await self._dialogs.respond(text)
+        reply = await self._dialogs.respond(text, user)
         await turn_context.send_activity(reply_activity(reply))
 
     async def on_members_added_activity(

@@ -12,7 +12,6 @@ from dialogs.freshness import status_line
 from dialogs.reply import Language, Reply
 from dialogs.sources import describe_source
 from store.overview import DataOverview
-from store.snapshot import Meeting
 
 
 def _loaded_what(overview: DataOverview, lang: Language) -> str:
@@ -22,11 +21,13 @@ def _loaded_what(overview: DataOverview, lang: Language) -> str:
 
 
 def data_status_reply(
-    overview: DataOverview, meetings: Mapping[str, Meeting], now: dt.datetime, lang: Language
+    overview: DataOverview, deck_labels: Mapping[str, str], now: dt.datetime, lang: Language
 ) -> Reply:
     status = status_line(overview.newest_status, now.date(), lang)
     source = (
-        describe_source(overview.newest_status.source, meetings) if overview.newest_status else ""
+        describe_source(overview.newest_status.source, deck_labels)
+        if overview.newest_status
+        else ""
     )
     imported = (
         format_datetime(

@@ -20,11 +20,35 @@ from store.overview import DataOverview
 # Only commands that are really built. Each entry: (what to type, what it does), per language.
 COMMANDS: dict[Language, list[tuple[str, str]]] = {
     "da": [
-        ("hjælp", "viser denne oversigt"),
+        (
+            "Hvilke aftaler mangler Vejle at underskrive?",
+            "aftaler en kommune mangler at underskrive",
+        ),
+        ("Hvem mangler at underskrive tilslutningsaftalen om datastandarder?", "hvem der mangler"),
+        ("Status på ADG_0", "en KLIK-opgave: indhold, frist og status"),
+        ("Hvilke KLIK-opgaver har SAPA?", "opgaver pr. løsning"),
+        ("Hvad har deadline i december 2025?", "frister i en periode"),
+        ("Hvornår er næste frozen zone?", "frozen zones, og hvad man ikke kan i dem"),
+        ("Hvad er vores opgaver fra sidste møde?", "opgaver fra programledermødet"),
+        ("Hvem kan jeg spørge om VALG?", "kontaktpersoner"),
+        ("Hvornår gik Vejle live på KY?", "udrulning og bølger"),
+        ("Jeg er programleder i Vejle", "så betyder »vi« Vejle"),
         ("datastatus", "hvilke data jeg kender, hvor de kommer fra, og hvor gamle de er"),
     ],
     "en": [
-        ("help", "shows this overview"),
+        (
+            "Which agreements does Vejle still need to sign?",
+            "agreements a municipality has to sign",
+        ),
+        ("Who has not signed the data standards agreement?", "who is missing"),
+        ("Status of ADG_0", "a KLIK task: content, deadline and status"),
+        ("Which KLIK tasks does SAPA have?", "tasks per solution"),
+        ("What is due in December 2025?", "deadlines in a period"),
+        ("When is the next frozen zone?", "frozen zones and what cannot be done in them"),
+        ("What are our tasks from the last meeting?", "tasks from the programme-leader meeting"),
+        ("Who can I ask about VALG?", "contacts"),
+        ("When did Vejle go live on KY?", "rollouts and waves"),
+        ("I am programme leader for Vejle", "then »we« means Vejle"),
         ("data status", "which data I know, where it comes from and how old it is"),
     ],
 }
@@ -56,10 +80,10 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
             "Jeg er KOMBITs assistent til programledere: KLIK-opgaver, aftaler til underskrift "
             "og frozen zones. Skriv til mig her, eller nævn @kombitbot i en kanal."
         )
-        can = "Det kan jeg nu:"
+        can = "Spørg fx:"
         coming = (
-            "Under udvikling: spørgsmål om aftaler, KLIK-opgaver, frister og frozen zones, "
-            "afstemninger på programledermødet og påmindelser før frister."
+            "Under udvikling: indberetning af jeres egen status, afstemninger på "
+            "programledermødet og påmindelser før frister."
         )
         knows = "Jeg kender:"
     else:
@@ -68,10 +92,10 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
             "I am KOMBIT's assistant for programme leaders: KLIK tasks, agreements to sign and "
             "frozen zones. Write to me here, or mention @kombitbot in a channel."
         )
-        can = "What I can do now:"
+        can = "Ask for example:"
         coming = (
-            "In development: questions about agreements, KLIK tasks, deadlines and frozen zones, "
-            "polls in the programme-leader meeting and reminders before deadlines."
+            "In development: reporting your own status, polls in the programme-leader meeting "
+            "and reminders before deadlines."
         )
         knows = "What I know:"
     today_status = status_line(overview.newest_status, today, lang)
@@ -89,5 +113,5 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
     fallback = "\n".join(
         [title, intro, can, *(f"- {cmd}: {what}" for cmd, what in commands), today_status]
     )
-    actions = [ask_action(cmd.capitalize(), cmd) for cmd, _ in commands[1:]]
+    actions = [ask_action(cmd[:40], cmd) for cmd, _ in (commands[0], commands[5], commands[-1])]
     return Reply(text=fallback, card=card(body, fallback_text=fallback, actions=actions))

@@ -1,17 +1,46 @@
-"""From a message's text to a reply: recognise the command, ask the store, build the answer."""
+"""From a message's text to a reply: understand, decide, answer.
+
+Understanding is done in three passes over the text — the time period it names
+(:mod:`dialogs.timeexpr`), the things it names (:mod:`dialogs.entities`, built once per data
+version) and what it asks (:mod:`dialogs.intents`) — then one answer function is chosen.
+A name that could mean two things is asked back, never guessed.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Literal
 
+from dialogs.answer import Answer
+from dialogs.answers import agreements, deadlines, frozen, meetings, people, tasks
+from dialogs.answers.common import Context, agreement_name
+from dialogs.cards import ask_action, card, escape, text_block
 from dialogs.data_status import data_status_reply
+from dialogs.entities import EntityIndex, Mention
 from dialogs.help import help_reply
+from dialogs.index import build_index
+from dialogs.intents import Intent, classify, signals
 from dialogs.language import detect_language
 from dialogs.reply import Language, Reply
+from dialogs.self_report import (
+    CANCEL,
+    CONFIRM,
+    REFUSED,
+    UNDO,
+    Problem,
+    confirmation_card,
+    describe_change,
+    parse_change,
+    saved_reply,
+)
+from dialogs.timeexpr import Period, find_period
+from store.profiles import Profile, Profiles
 from store.repository import Store
+from store.snapshot import DataSnapshot
+from store.updates import Actor, StatusUpdates, UpdateRefused
 
 Command = Literal["help", "data_status"]
 
@@ -33,17 +62,40 @@ COMMANDS: dict[str, tuple[Command, Language]] = {
     "how old is the data": ("data_status", "en"),
 }
 _PUNCTUATION = re.compile(r"[?!.,:;]+")
+_WAVE_CODE = re.compile(
+    r"\b(?:bølge|boelge|bolge|wave|rul)\s+([A-Za-z]?\d{1,2}|[A-Za-z]+\s?\d?)\b", re.I
+)
+MAX_TEXT = 500  # longer messages are answered from their first part
 
-NOT_UNDERSTOOD: dict[Language, str] = {
-    "da": (
-        "Det kan jeg ikke svare på endnu – jeg er ved at lære mere. "
-        "Skriv **hjælp** for at se, hvad jeg kan nu."
-    ),
-    "en": "I can't answer that yet – I am still learning. Type **help** to see what I can do now.",
-}
-EMPTY: dict[Language, str] = {
-    "da": "Skriv **hjælp** for at se, hvad jeg kan.",
-    "en": "Type **help** to see what I can do.",
+EXAMPLES: dict[Language, list[str]] = {
+    "da": [
+        "Hvilke aftaler mangler Vejle at underskrive?",
+        "Hvem mangler at underskrive tilslutningsaftalen om datastandarder?",
+        "Status på ADG_0",
+        "Hvilke KLIK-opgaver har SAPA?",
+        "Hvad har deadline i december 2025?",
+        "Hvornår er næste frozen zone?",
+        "Hvad kan vi ikke i frozen zone?",
+        "Hvad er vores opgaver fra sidste møde?",
+        "Hvem kan jeg spørge om VALG?",
+        "Hvornår gik Vejle live på KY?",
+        "Hvilke kommuner var i bølge B3?",
+        "Jeg er programleder i Vejle",
+    ],
+    "en": [
+        "Which agreements does Vejle still need to sign?",
+        "Who has not signed the data standards agreement?",
+        "Status of ADG_0",
+        "Which KLIK tasks does SAPA have?",
+        "What is due in December 2025?",
+        "When is the next frozen zone?",
+        "What can't we do in a frozen zone?",
+        "What are our tasks from the last meeting?",
+        "Who can I ask about VALG?",
+        "When did Vejle go live on KY?",
+        "Which municipalities were in wave B3?",
+        "I am programme leader for Vejle",
+    ],
 }
 
 
@@ -52,21 +104,432 @@ def recognise(text: str) -> tuple[Command, Language] | None:
     return COMMANDS.get(normalised)
 
 
+@dataclass(frozen=True, slots=True)
+class User:
+    """Who is asking (from the activity); empty ids when Teams did not say."""
+
+    aad_object_id: str = ""
+    teams_user_id: str = ""
+    name: str = ""
+    conversation_id: str = ""
+
+
+def _blank(text: str, span: tuple[int, int]) -> str:
+    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
+
+
+def _replacement(mention: Mention, choice_key: str, choice_display: str) -> str:
+    return choice_display if mention.kind in ("municipality", "solution", "region") else choice_key
+
+
 class Dialogs:
     """The bot's conversational behaviour; pure apart from the store it asks and the clock."""
 
-    def __init__(self, store: Store, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        profiles: Profiles,
+        updates: StatusUpdates,
+        clock: Callable[[], dt.datetime],
+        is_admin: Callable[[str], bool],
+    ) -> None:
         self._store = store
+        self._profiles = profiles
+        self._updates = updates
         self._clock = clock
+        self._is_admin = is_admin
+        self._index: tuple[int, EntityIndex] | None = None
 
-    async def respond(self, text: str) -> Reply:
+    def _entity_index(self, snapshot: DataSnapshot) -> EntityIndex:
+        if self._index is None or self._index[0] != snapshot.version:
+            self._index = (snapshot.version, build_index(snapshot))
+        return self._index[1]
+
+    async def respond(self, text: str, user: User | None = None) -> Reply:
+        user = user or User()
+        text = text[:MAX_TEXT]
         command = recognise(text)
-        if command is None:
-            lang = detect_language(text)
-            return Reply(text=EMPTY[lang] if not text.strip() else NOT_UNDERSTOOD[lang])
-        name, lang = command
-        overview = await self._store.overview()
-        if name == "help":
-            return help_reply(overview, self._clock().date(), lang)
+        if command is not None:
+            name, lang = command
+            overview = await self._store.overview()
+            if name == "help":
+                return help_reply(overview, self._clock().date(), lang)
+            snapshot = await self._store.snapshot()
+            return data_status_reply(overview, snapshot.deck_labels, self._clock(), lang)
+        lang = detect_language(text)
+        if not text.strip():
+            return Reply(text=EMPTY[lang])
         snapshot = await self._store.snapshot()
-        return data_status_reply(overview, snapshot.meetings, self._clock(), lang)
+        return await self._answer(text, lang, snapshot, user)
+
+    async def _answer(self, text: str, lang: Language, snapshot: DataSnapshot, user: User) -> Reply:
+        today = self._clock().date()
+        period = find_period(text, today)
+        searchable = _blank(text, period.span) if period else text
+        mentions = self._entity_index(snapshot).find(searchable)
+        intent = classify(text, {m.kind for m in mentions}, period is not None)
+        if intent is None:
+            return not_understood(text, mentions, lang)
+        ambiguous = next((m for m in mentions if m.ambiguous), None)
+        if ambiguous is not None and intent is not Intent.WHOAMI:
+            return ask_back(text, ambiguous, lang)
+        ctx = Context(snapshot, today, lang, show_all=signals(text).show_all)
+        resolved: dict[str, list[str]] = {}
+        for mention in mentions:
+            if mention.resolved is not None:
+                resolved.setdefault(mention.kind, []).append(mention.resolved.key)
+        named = resolved.get("municipality", [])
+        municipality: str | None = named[0] if named else None
+        we = signals(text).we and municipality is None
+        profile: Profile | None = None
+        if intent in (Intent.WHOAMI, Intent.FORGET_ME, Intent.REGISTER) or we:
+            profile = await self._profiles.get(user.aad_object_id)
+        if intent is Intent.WHOAMI:
+            return whoami(profile, lang)
+        if intent is Intent.FORGET_ME:
+            return await self._forget(user, profile, lang)
+        if intent is Intent.REGISTER:
+            return await self._register(user, municipality, lang)
+        if we and profile is not None:
+            municipality = profile.municipality
+        elif we and intent in NEEDS_MUNICIPALITY:
+            return who_is_we(lang)
+        if intent is Intent.SELF_REPORT:
+            return await self._self_report(ctx, text, resolved, municipality, user)
+        return self._dispatch(intent, ctx, text, resolved, municipality, period)
+
+    def _dispatch(
+        self,
+        intent: Intent,
+        ctx: Context,
+        text: str,
+        resolved: dict[str, list[str]],
+        municipality: str | None,
+        period: Period | None,
+    ) -> Reply:
+        snapshot = ctx.snapshot
+        solutions = resolved.get("solution", [])
+        if len(solutions) > 1 and "klik" in solutions:
+            # "which KLIK tasks does SAPA have?": KLIK names the task system, not the project.
+            solutions = [s for s in solutions if s != "klik"]
+        task_keys = resolved.get("task", [])
+        lang = ctx.lang
+        if (
+            intent in (Intent.AGREEMENTS_FOR_MUNICIPALITY, Intent.MUNICIPALITY_OVERVIEW)
+            and municipality
+        ):
+            return agreements.agreements_for_municipality(ctx, municipality)
+        if intent is Intent.MUNICIPALITY_TASKS and municipality:
+            return tasks.municipality_tasks(ctx, municipality)
+        if intent in (
+            Intent.WHO_AGREEMENT,
+            Intent.SOLUTION_AGREEMENTS,
+            Intent.AGREEMENTS_FOR_MUNICIPALITY,
+        ):
+            found = agreements.find_agreements(ctx, text, solutions, resolved.get("agreement", []))
+            if intent is Intent.SOLUTION_AGREEMENTS and solutions:
+                return agreements.solution_agreements(ctx, solutions[0])
+            if len(found) == 1 or (found and found[0].signatures and not found[1].signatures):
+                return agreements.who_agreement(ctx, found[0], signed=signals(text).signed)
+            if found:
+                return ask_which(
+                    text,
+                    [(a.key, agreement_name(a, snapshot)) for a in found[:5]],
+                    "agreement",
+                    lang,
+                )
+            if solutions:
+                return agreements.solution_agreements(ctx, solutions[0])
+        if intent in (Intent.WHO_TASK, Intent.TASK_DETAILS) and task_keys:
+            task = snapshot.tasks[task_keys[0]]
+            return (
+                tasks.who_task(ctx, task)
+                if intent is Intent.WHO_TASK
+                else tasks.task_details(ctx, task)
+            )
+        if intent is Intent.PROJECT_TASKS and solutions:
+            return tasks.project_tasks(ctx, solutions[0])
+        if intent is Intent.DEADLINES or (
+            period is not None and intent is Intent.MUNICIPALITY_TASKS
+        ):
+            if period is not None:
+                start, end, label = period.start, period.end, period.label(lang)
+            else:
+                start, end = ctx.today, ctx.today + dt.timedelta(days=30)
+                label = ctx.t("de næste 30 dage", "in the next 30 days")
+            return deadlines.deadlines(ctx, start, end, label, municipality)
+        if intent is Intent.FROZEN_NEXT:
+            return frozen.frozen_next(ctx)
+        if intent is Intent.FROZEN_NOW:
+            return frozen.frozen_now(ctx)
+        if intent is Intent.FROZEN_BLOCKED:
+            return frozen.frozen_blocked(ctx)
+        if intent is Intent.MEETING_NEXT:
+            return meetings.meeting_next(ctx)
+        if intent in (Intent.MEETING_LAST, Intent.MEETING_AGENDA):
+            return meetings.meeting_last(ctx, agenda=intent is Intent.MEETING_AGENDA)
+        if intent is Intent.MEETING_ACTIONS:
+            return meetings.meeting_actions(ctx)
+        if intent is Intent.CONTACT:
+            codes = [snapshot.solutions[s].code for s in solutions if s in snapshot.solutions]
+            return people.contacts_for(ctx, text, codes)
+        if intent is Intent.ROLLOUT_WHEN and municipality:
+            return people.rollout_for_municipality(ctx, municipality, solutions)
+        if intent is Intent.ROLLOUT_WAVE:
+            match = _WAVE_CODE.search(text)
+            if match:
+                return people.rollout_wave(ctx, match.group(1).strip(), solutions)
+        if municipality:
+            return agreements.agreements_for_municipality(ctx, municipality)
+        return not_understood(text, [], lang)
+
+    async def _self_report(
+        self,
+        ctx: Context,
+        text: str,
+        resolved: dict[str, list[str]],
+        municipality: str | None,
+        user: User,
+    ) -> Reply:
+        if municipality is None:
+            profile = await self._profiles.get(user.aad_object_id)
+            municipality = profile.municipality if profile else None
+        if municipality is None:
+            return who_is_we(ctx.lang)
+        if not self._is_admin(user.aad_object_id):
+            profile = await self._profiles.get(user.aad_object_id)
+            if profile is None or profile.municipality != municipality:
+                own = f" ({profile.municipality})" if profile else ""
+                return Reply(
+                    text=ctx.t(
+                        f"Du kan kun indberette status for den kommune, du er programleder i{own}.",
+                        f"You can only report status for the municipality you lead{own}.",
+                    )
+                )
+        parsed = parse_change(
+            ctx,
+            text,
+            municipality,
+            resolved.get("task", []),
+            resolved.get("solution", []),
+            resolved.get("agreement", []),
+        )
+        if isinstance(parsed, Problem):
+            return Reply(text=parsed.text)
+        if isinstance(parsed, list):
+            return ask_which(text, parsed, "agreement", ctx.lang, lambda key: f"{text} {key}")
+        actor = Actor(user.aad_object_id, user.name, user.conversation_id)
+        action_id = await self._updates.propose(parsed, actor, self._clock())
+        return confirmation_card(parsed, action_id, ctx)
+
+    async def card_action(self, value: dict[str, object], user: User) -> Reply | None:
+        """Bekræft / Fortryd / Fortryd ændringen on our cards; None if ``value`` is not one."""
+        kind = value.get("kombitbot")
+        snapshot = await self._store.snapshot()
+        ctx = Context(snapshot, self._clock().date(), "da")
+        actor = Actor(user.aad_object_id, user.name, user.conversation_id)
+        try:
+            if kind in (CONFIRM, CANCEL):
+                action_id = value.get("id")
+                if not isinstance(action_id, str) or len(action_id) != 36:
+                    return Reply(text=REFUSED["unknown"]["da"])
+                if kind == CANCEL:
+                    await self._updates.cancel(action_id, actor)
+                    return Reply(text="Fortrudt – intet er ændret.")
+                applied = await self._updates.confirm(action_id, actor, self._clock())
+                self._store.invalidate()
+                return saved_reply(applied.change, applied.audit_id, ctx)
+            if kind == UNDO:
+                audit_id = value.get("audit")
+                if not isinstance(audit_id, int) or isinstance(audit_id, bool):
+                    return Reply(text=REFUSED["unknown"]["da"])
+                undone = await self._updates.undo(
+                    audit_id, actor, self._clock(), is_admin=self._is_admin(user.aad_object_id)
+                )
+                self._store.invalidate()
+                return Reply(
+                    text=f"Fortrudt: {describe_change(undone.change, ctx)} er ikke længere registreret."
+                )
+        except UpdateRefused as refused:
+            return Reply(text=REFUSED[refused.reason]["da"])
+        return None
+
+    async def _register(self, user: User, municipality: str | None, lang: Language) -> Reply:
+        if municipality is None:
+            return who_is_we(lang)
+        if not user.aad_object_id:
+            return Reply(text=NO_IDENTITY[lang])
+        await self._profiles.register(
+            user.aad_object_id,
+            name=user.name,
+            teams_user_id=user.teams_user_id,
+            municipality=municipality,
+            now=self._clock(),
+        )
+        if lang == "da":
+            text = (
+                f"Noteret: du er programleder i {municipality}. Nu betyder »vi«, »os« og »vores« "
+                f"{municipality} – prøv »hvad mangler vi?«. Skriv »hvem er jeg?« for at se det, "
+                "eller »jeg er programleder i …« for at skifte."
+            )
+        else:
+            text = (
+                f"Noted: you are programme leader for {municipality}. Now »we«, »us« and »our« mean "
+                f"{municipality} – try »what are we missing?«. Type »who am I?« to see it, or "
+                "»I am programme leader for …« to change it."
+            )
+        return Reply(text=text)
+
+    async def _forget(self, user: User, profile: Profile | None, lang: Language) -> Reply:
+        if profile is None or not await self._profiles.forget(user.aad_object_id):
+            return Reply(
+                text="Jeg har ingen profil for dig."
+                if lang == "da"
+                else "I have no profile for you."
+            )
+        return Reply(
+            text="Jeg har glemt din kommune."
+            if lang == "da"
+            else "I have forgotten your municipality."
+        )
+
+
+# Intents where "vi"/"we" must mean a municipality; elsewhere ("hvad kan vi ikke i frozen
+# zone?") it is just a way of speaking.
+NEEDS_MUNICIPALITY = frozenset(
+    {
+        Intent.AGREEMENTS_FOR_MUNICIPALITY,
+        Intent.MUNICIPALITY_OVERVIEW,
+        Intent.MUNICIPALITY_TASKS,
+        Intent.ROLLOUT_WHEN,
+        Intent.SELF_REPORT,
+    }
+)
+
+EMPTY: dict[Language, str] = {
+    "da": "Skriv **hjælp** for at se, hvad jeg kan.",
+    "en": "Type **help** to see what I can do.",
+}
+NO_IDENTITY: dict[Language, str] = {
+    "da": "Jeg kan ikke se, hvem du er (Teams sendte ingen bruger-id), så jeg kan ikke gemme det.",
+    "en": "I cannot see who you are (Teams sent no user id), so I cannot store that.",
+}
+
+
+def whoami(profile: Profile | None, lang: Language) -> Reply:
+    if profile is None:
+        if lang == "da":
+            return Reply(
+                text="Jeg ved ikke, hvilken kommune du er fra. Skriv fx »jeg er programleder i Vejle«."
+            )
+        return Reply(
+            text="I don't know your municipality yet. Write e.g. »I am programme leader for Vejle«."
+        )
+    if lang == "da":
+        return Reply(
+            text=f"Du er registreret som programleder i {profile.municipality} (siden {profile.updated_at:%d.%m.%Y})."
+        )
+    return Reply(
+        text=f"You are registered as programme leader for {profile.municipality} (since {profile.updated_at:%d %b %Y})."
+    )
+
+
+def who_is_we(lang: Language) -> Reply:
+    if lang == "da":
+        return Reply(
+            text="Hvem er »vi«? Fortæl mig først, hvilken kommune du er programleder for – skriv fx »jeg er programleder i Vejle«."
+        )
+    return Reply(
+        text="Who is »we«? First tell me which municipality you lead – e.g. »I am programme leader for Vejle«."
+    )
+
+
+def ask_back(text: str, mention: Mention, lang: Language) -> Reply:
+    """ "Mente du Vejle eller Vejen?" – each button asks the original question with that name."""
+    choices = [c.record for c in mention.candidates][:5]
+    names = [c.display for c in choices]
+    joined = " eller ".join(names) if lang == "da" else " or ".join(names)
+    question = f"Mente du {joined}?" if lang == "da" else f"Did you mean {joined}?"
+    actions = [
+        ask_action(
+            choice.display[:60],
+            text[: mention.span[0]]
+            + _replacement(mention, choice.key, choice.display)
+            + text[mention.span[1] :],
+        )
+        for choice in choices
+    ]
+    fallback = question
+    body = [text_block(escape(question), weight="Bolder")]
+    return Reply(text=fallback, card=card(body, fallback_text=fallback, actions=actions))
+
+
+def ask_which(
+    text: str,
+    choices: list[tuple[str, str]],
+    kind: str,
+    lang: Language,
+    question_for: Callable[[str], str] | None = None,
+) -> Reply:
+    """Several agreements fit: one button each, asking again with that agreement named."""
+    question = "Hvilken aftale mener du?" if lang == "da" else "Which agreement do you mean?"
+    if kind != "agreement":
+        question = "Hvilken mener du?" if lang == "da" else "Which one do you mean?"
+    ask = "hvem mangler at underskrive" if lang == "da" else "who has not signed"
+    rewrite = question_for or (lambda key: f"{ask} {key}")
+    actions = [ask_action(display[:60], rewrite(key)) for key, display in choices]
+    body = [text_block(escape(question), weight="Bolder")]
+    return Reply(
+        text=question + "\n" + "\n".join(f"- {d}" for _k, d in choices),
+        card=card(body, fallback_text=question, actions=actions),
+    )
+
+
+def not_understood(text: str, mentions: list[Mention], lang: Language) -> Reply:
+    """Never a bare "I don't understand": suggestions built from what the question named."""
+    suggestions: list[str] = []
+    for mention in mentions:
+        record = mention.resolved
+        if record is None:
+            continue
+        if record.kind == "municipality":
+            suggestions += [
+                f"Hvilke aftaler mangler {record.display} at underskrive?"
+                if lang == "da"
+                else f"Which agreements does {record.display} still need to sign?",
+                f"Hvilke KLIK-opgaver har {record.display}?"
+                if lang == "da"
+                else f"Which KLIK tasks does {record.display} have?",
+            ]
+        elif record.kind == "solution":
+            suggestions.append(
+                f"Hvilke KLIK-opgaver har {record.display}?"
+                if lang == "da"
+                else f"Which KLIK tasks does {record.display} have?"
+            )
+        elif record.kind == "task":
+            suggestions.append(
+                f"Status på {record.key}" if lang == "da" else f"Status of {record.key}"
+            )
+    from rapidfuzz import fuzz, process
+
+    for example, _score, _i in process.extract(
+        text, EXAMPLES[lang], scorer=fuzz.token_set_ratio, limit=3
+    ):
+        if example not in suggestions:
+            suggestions.append(example)
+    suggestions = suggestions[:4]
+    title = (
+        "Det forstod jeg ikke helt. Mente du …?"
+        if lang == "da"
+        else "I did not quite get that. Did you mean …?"
+    )
+    answer = Answer(title=title, lang=lang, limit=None)
+    answer.section("", suggestions)
+    answer.notes.append(
+        "Skriv »hjælp« for flere eksempler." if lang == "da" else "Type »help« for more examples."
+    )
+    reply = answer.reply()
+    if reply.card is not None:
+        reply.card["actions"] = [ask_action(s[:60], s) for s in suggestions]
+    return reply

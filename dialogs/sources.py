@@ -9,23 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from store.snapshot import Meeting
 
+def describe_source(source: str, labels: Mapping[str, str]) -> str:
+    """``"002_x.txt | Danmarkskort – …"`` → ``"Programledermøde …, slide »Danmarkskort – …«"``.
 
-def deck_labels(meetings: Mapping[str, Meeting]) -> dict[str, str]:
-    """Seed file → the label of the meeting deck it is the text of."""
-    labels: dict[str, str] = {}
-    for meeting in meetings.values():
-        if meeting.is_deck:
-            for part in meeting.source.split("; "):
-                seed = part.split(" | ", 1)[0].strip()
-                labels.setdefault(seed, meeting.label)
-    return labels
-
-
-def describe_source(source: str, meetings: Mapping[str, Meeting]) -> str:
-    """``"002_x.txt | Danmarkskort – …"`` → ``"Programledermøde …, slide »Danmarkskort – …«"``."""
-    labels = deck_labels(meetings)
+    ``labels`` maps a deck's seed file to its meeting label (``DataSnapshot.deck_labels``).
+    """
     described: list[str] = []
     for part in (p.strip() for p in source.split("; ") if p.strip()):
         seed, _, heading = part.partition(" | ")

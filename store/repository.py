@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -23,11 +24,15 @@ def builtin_files() -> list[ImportFile]:
 class Store:
     """Owns the engine's sessions; constructed once by the app factory and passed in."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, *, snapshot_max_age: float = 1.0) -> None:
+        """``snapshot_max_age``: seconds a snapshot is trusted before the data version is read
+        again, i.e. how long a change made by another instance may take to show here."""
         self.engine = engine
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
         self._head = head_revision()
         self._snapshot: DataSnapshot | None = None
+        self._snapshot_checked = 0.0
+        self._snapshot_max_age = snapshot_max_age
         self._snapshot_lock = asyncio.Lock()
 
     async def migrate(self) -> None:
@@ -46,16 +51,27 @@ class Store:
             return await data_overview(session)
 
     async def snapshot(self) -> DataSnapshot:
-        """The facts as of now: reloaded only when the data version moved (one cheap read)."""
-        async with self.sessions() as session:
+        """The facts as of now: reloaded only when the data version moved.
+
+        The version is read at most once per ``snapshot_max_age``; this instance's own writes
+        call :meth:`invalidate` and show at once.
+        """
+        current = self._snapshot
+        if (
+            current is not None
+            and time.monotonic() - self._snapshot_checked < self._snapshot_max_age
+        ):
+            return current
+        async with self._snapshot_lock, self.sessions() as session:
             version = await data_version(session)
-            current = self._snapshot
-            if current is not None and current.version == version:
-                return current
-            async with self._snapshot_lock:
-                if self._snapshot is None or self._snapshot.version != version:
-                    self._snapshot = await load_snapshot(session)
-                return self._snapshot
+            if self._snapshot is None or self._snapshot.version != version:
+                self._snapshot = await load_snapshot(session)
+            self._snapshot_checked = time.monotonic()
+            return self._snapshot
+
+    def invalidate(self) -> None:
+        """Make the next :meth:`snapshot` read the data version (after a write here)."""
+        self._snapshot_checked = 0.0
 
     async def close(self) -> None:
         await self.engine.dispose()

@@ -181,6 +181,8 @@ class DataSnapshot:
     contacts: tuple[Contact, ...]
     rollout_waves: tuple[RolloutWave, ...]
     actions: dict[str, Action]
+    latest_deck_day: dt.date | None = None  # the newest meeting deck: what "current" means
+    deck_labels: dict[str, str] = field(default_factory=dict)  # seed file -> deck label
 
     @property
     def regions(self) -> dict[str, tuple[str, ...]]:
@@ -378,7 +380,15 @@ async def load_snapshot(session: AsyncSession) -> DataSnapshot:
             select(m.ProgrammeLeaderAction).order_by(m.ProgrammeLeaderAction.id)
         )
     }
+    decks = [deck for deck in meetings.values() if deck.is_deck]
+    deck_days = [d.date.earliest if d.date and d.date.earliest else d.status_as_of for d in decks]
+    labels: dict[str, str] = {}
+    for deck in decks:
+        for part in deck.source.split("; "):
+            labels.setdefault(part.split(" | ", 1)[0].strip(), deck.label)
     return DataSnapshot(
+        latest_deck_day=max((d for d in deck_days if d is not None), default=None),
+        deck_labels=labels,
         version=version,
         municipalities=municipalities,
         solutions=solutions,

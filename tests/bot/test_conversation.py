@@ -44,7 +44,7 @@ async def test_data_status_says_how_old_the_data_is_and_where_it_comes_from(bot:
 async def test_a_button_on_the_help_card_asks_its_question(bot: BotClient) -> None:
     await bot.ask("hjælp")
     [help_card] = bot.connector.received[0].cards
-    [button] = help_card["actions"]
+    button = help_card["actions"][-1]  # datastatus
     submit = teams_activity("personal-message", bot.connector, text=None, value=button["data"])
     assert await bot.post(submit) in (200, 201)
     received = await bot.connector.wait_for(2)
@@ -59,12 +59,30 @@ async def test_a_forged_card_submit_is_not_taken_as_a_question(bot: BotClient) -
     assert all("Datastatus" not in r.all_text() for r in received)
 
 
-async def test_anything_else_gets_a_friendly_not_yet_answer(bot: BotClient) -> None:
-    text = await bot.ask("Hvilke aftaler mangler Vejle at underskrive?")
-    assert "kan jeg ikke svare på endnu" in text
-    assert "hjælp" in text
-    text = await bot.ask("which agreements does Vejle still need to sign?")
-    assert "I can't answer that yet" in text
+async def test_a_question_it_cannot_answer_gets_suggestions_with_buttons(bot: BotClient) -> None:
+    await bot.ask("hvad bliver vejret i morgen?")
+    [reply] = bot.connector.received
+    [card] = reply.cards
+    assert_valid_card(card)
+    assert "Det forstod jeg ikke helt. Mente du …?" in reply.all_text()
+    assert card["actions"], "the suggestions are buttons that ask the question"
+    assert all(a["data"]["kombitbot"] == "ask" for a in card["actions"])
+
+
+async def test_answers_are_valid_cards_with_a_text_fallback(bot: BotClient) -> None:
+    for question in (
+        "Hvilke aftaler mangler Vejle at underskrive?",
+        "hvem mangler at underskrive tilslutningsaftalen om datastandarder?",
+        "status på ADG_0",
+        "hvad har deadline i december 2025?",
+        "hvad kan vi ikke i frozen zone?",
+        "hvilke aftaler mangler Vejel at underskrive?",
+    ):
+        await bot.ask(question)
+    for received in bot.connector.received:
+        [card] = received.cards
+        assert_valid_card(card)
+        assert received.summary == card["fallbackText"]
 
 
 async def test_in_a_channel_the_bot_answers_only_when_mentioned_and_reads_past_the_mention(

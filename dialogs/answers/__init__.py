@@ -1,0 +1,1 @@
+"""Answers to each kind of question: pure functions from the snapshot to a reply."""

@@ -1,0 +1,274 @@
+"""Agreements: what a municipality still has to sign, who has (not) signed, per solution."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Collection
+
+from dialogs.answer import Answer
+from dialogs.answers.common import (
+    SIGNATURE_WORDS,
+    Context,
+    agreement_name,
+    deadline_phrase,
+    is_current_agreement,
+    newest_first_key,
+    sentence,
+    status_date_note,
+    status_word,
+    when,
+)
+from dialogs.reply import Reply
+from dialogs.sources import describe_source
+from store.snapshot import Agreement
+
+KIND_WORDS: dict[str, re.Pattern[str]] = {
+    "tilslutningsaftale": re.compile(r"tilslutning|accession|connection agreement|join", re.I),
+    "databehandleraftale": re.compile(r"databehandler|\bdba\b|data ?processing|\bdpa\b", re.I),
+    "dataudvekslingsaftale": re.compile(r"dataudveksling|data ?exchange", re.I),
+    "serviceaftale": re.compile(r"serviceaftale|service agreement", re.I),
+}
+_WORD = re.compile(r"[a-zæøå0-9]+", re.I)
+_COMMON = frozenset(
+    [
+        "aftale",
+        "aftalen",
+        "aftaler",
+        "underskrive",
+        "underskrevet",
+        "mangler",
+        "hvilke",
+        "hvem",
+        "kommune",
+        "kommuner",
+        "agreement",
+        "agreements",
+        "signed",
+        "still",
+        "which",
+        "municipalities",
+        "tilslutningsaftalen",
+        "databehandleraftalen",
+    ]
+)
+
+
+def find_agreements(
+    ctx: Context, text: str, solutions: Collection[str], named: Collection[str]
+) -> list[Agreement]:
+    """The agreements a question is about, best first; several when it cannot tell."""
+    agreements = ctx.snapshot.agreements
+    if named:
+        return [agreements[key] for key in named if key in agreements]
+    candidates = list(agreements.values())
+    if solutions:
+        candidates = [a for a in candidates if a.solution in solutions]
+    kinds = {kind for kind, pattern in KIND_WORDS.items() if pattern.search(text)}
+    if kinds:
+        candidates = [a for a in candidates if a.kind in kinds]
+    words = {w.casefold() for w in _WORD.findall(text) if len(w) >= 5} - _COMMON
+    if words:
+        by_title = [a for a in candidates if any(w in _haystack(a, ctx) for w in words)]
+        candidates = by_title or candidates
+    if not (solutions or kinds or words):
+        return []
+    # The newest deck's agreement first; one with a signature list before one without.
+    return sorted(
+        candidates,
+        key=lambda a: (newest_first_key(a.meeting, ctx.snapshot), bool(a.signatures)),
+        reverse=True,
+    )
+
+
+def _haystack(agreement: Agreement, ctx: Context) -> str:
+    """The words an agreement is known by: its title and its solution's names."""
+    solution = ctx.snapshot.solutions.get(agreement.solution or "")
+    names = [agreement.title, agreement.solution_as_written]
+    if solution is not None:
+        names += [solution.full_name, *solution.aliases]
+    return " ".join(names).casefold()
+
+
+def _deadline_order(agreement: Agreement) -> tuple[int, dt.date]:
+    """Soonest deadline first; undecided and missing deadlines last."""
+    deadline = agreement.deadline
+    if deadline is not None and deadline.latest is not None:
+        return (0, deadline.latest)
+    return (1, dt.date.max)
+
+
+def _with_deadline(agreement: Agreement, ctx: Context) -> str:
+    return f"{agreement_name(agreement, ctx.snapshot)} – {deadline_phrase(agreement.deadline, ctx)}"
+
+
+def agreements_for_municipality(ctx: Context, municipality: str) -> Reply:
+    """ "Hvilke aftaler mangler Vejle at underskrive?": missing, unknown and signed, kept apart."""
+    missing: list[Agreement] = []
+    signed: list[Agreement] = []
+    unknown: list[Agreement] = []
+    for agreement in ctx.snapshot.agreements.values():
+        status = agreement.signatures.get(municipality)
+        if status is not None and status.status == "missing":
+            missing.append(agreement)
+        elif status is not None and status.status == "signed":
+            signed.append(agreement)
+        elif is_current_agreement(agreement, ctx):
+            unknown.append(agreement)
+    answer = Answer(
+        title=ctx.t(f"Aftaler – {municipality}", f"Agreements – {municipality}"),
+        lang=ctx.lang,
+        limit=None if ctx.show_all else 12,
+    )
+    if missing:
+        answer.section(
+            ctx.t("Mangler underskrift", "Signature missing"),
+            [
+                f"{_with_deadline(a, ctx)} ({status_date_note(a.signatures[municipality].status_as_of_raw, a.signatures[municipality].status_as_of, ctx).rstrip('.')})"
+                for a in missing
+            ],
+        )
+    else:
+        answer.intro = ctx.t(
+            f"Jeg kender ingen aftaler, som {municipality} mangler at underskrive.",
+            f"I know of no agreement that {municipality} still has to sign.",
+        )
+    if unknown:
+        answer.section(
+            ctx.t(
+                "Status ukendt – ingen liste pr. kommune",
+                "Status unknown – no list per municipality",
+            ),
+            [_with_deadline(a, ctx) for a in sorted(unknown, key=_deadline_order)],
+            note=ctx.t(
+                "For disse aftaler findes ingen oversigt over, hvem der har underskrevet.",
+                "For these agreements there is no record of who has signed.",
+            ),
+        )
+    if signed:
+        answer.section(
+            ctx.t("Underskrevet", "Signed"),
+            [
+                f"{agreement_name(a, ctx.snapshot)} – {status_word(a.signatures[municipality], SIGNATURE_WORDS, ctx.lang)}"
+                for a in signed
+            ],
+        )
+        if any(a.signatures[municipality].derived for a in signed):
+            answer.notes.append(
+                ctx.t(
+                    "»Udledt«: kommunen stod ikke på listen over manglende underskrifter.",
+                    "»Derived«: the municipality was not on the list of missing signatures.",
+                )
+            )
+    for agreement in missing + signed:
+        answer.source(
+            describe_source(agreement.signatures[municipality].source, ctx.snapshot.deck_labels)
+        )
+    answer.show_all_question = f"hvilke aftaler mangler {municipality} at underskrive vis alle"
+    return answer.reply()
+
+
+def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
+    """ "Hvem mangler at underskrive …?" / "hvem har underskrevet …?" for one agreement."""
+    name = agreement_name(agreement, ctx.snapshot)
+    answer = Answer(title=name, lang=ctx.lang, limit=None if ctx.show_all else 30)
+    facts = [deadline_phrase(agreement.deadline, ctx)]
+    if agreement.sent:
+        facts.append(
+            ctx.t(f"sendt {when(agreement.sent, 'da')}", f"sent {when(agreement.sent, 'en')}")
+        )
+    if agreement.sent_to:
+        facts.append(ctx.t(f"udsendt til {agreement.sent_to}", f"sent to {agreement.sent_to}"))
+    answer.intro = sentence("; ".join(facts)) + "."
+    if not agreement.signatures:
+        answer.section(
+            ctx.t("Status ukendt", "Status unknown"),
+            [],
+            note=ctx.t(
+                "Der findes ingen liste pr. kommune for denne aftale, så jeg kan ikke sige, "
+                "hvem der mangler at underskrive – kun fristen.",
+                "There is no list per municipality for this agreement, so I cannot say who "
+                "still has to sign – only the deadline.",
+            ),
+        )
+        answer.source(describe_source(agreement.source, ctx.snapshot.deck_labels))
+        return answer.reply()
+    by_status: dict[str, list[str]] = {}
+    for municipality, status in sorted(agreement.signatures.items()):
+        by_status.setdefault(status.status, []).append(municipality)
+    missing = by_status.get("missing", [])
+    signed_list = by_status.get("signed", [])
+    unknown_count = (
+        len(ctx.snapshot.municipalities)
+        - len(agreement.signatures)
+        + len(by_status.get("unknown", []))
+    )
+    derived = any(s.derived for s in agreement.signatures.values() if s.status == "signed")
+    primary, secondary = (signed_list, missing) if signed else (missing, signed_list)
+    primary_title = (
+        ctx.t(f"Underskrevet ({len(signed_list)})", f"Signed ({len(signed_list)})")
+        if signed
+        else ctx.t(f"Mangler underskrift ({len(missing)})", f"Signature missing ({len(missing)})")
+    )
+    answer.section(primary_title, primary)
+    if signed and derived:
+        answer.notes.append(
+            ctx.t(
+                "Underskrifterne er udledt: kommunerne stod ikke på listen over manglende underskrifter.",
+                "The signatures are derived: these municipalities were not on the list of missing signatures.",
+            )
+        )
+    other = (
+        ctx.t(
+            f"{len(secondary)} kommuner mangler underskrift.",
+            f"{len(secondary)} municipalities have not signed.",
+        )
+        if signed
+        else ctx.t(
+            f"{len(secondary)} kommuner har underskrevet{' (udledt)' if derived else ''}.",
+            f"{len(secondary)} municipalities have signed{' (derived)' if derived else ''}.",
+        )
+    )
+    answer.notes.append(other)
+    if unknown_count:
+        answer.notes.append(
+            ctx.t(
+                f"Status ukendt for {unknown_count} kommuner.",
+                f"Status unknown for {unknown_count} municipalities.",
+            )
+        )
+    any_status = next(iter(agreement.signatures.values()))
+    answer.notes.append(status_date_note(any_status.status_as_of_raw, any_status.status_as_of, ctx))
+    answer.source(describe_source(any_status.source, ctx.snapshot.deck_labels))
+    verb = "har underskrevet" if signed else "mangler at underskrive"
+    answer.show_all_question = f"hvem {verb} {agreement.key} vis alle"
+    return answer.reply()
+
+
+def solution_agreements(ctx: Context, solution: str) -> Reply:
+    agreements = [a for a in ctx.snapshot.agreements.values() if a.solution == solution]
+    code = ctx.snapshot.solutions[solution].code if solution in ctx.snapshot.solutions else solution
+    answer = Answer(title=ctx.t(f"Aftaler – {code}", f"Agreements – {code}"), lang=ctx.lang)
+    if not agreements:
+        answer.intro = ctx.t(
+            f"Jeg kender ingen aftaler for {code}.", f"I know of no agreements for {code}."
+        )
+        return answer.reply()
+    ordered = sorted(
+        agreements, key=lambda a: newest_first_key(a.meeting, ctx.snapshot), reverse=True
+    )
+    answer.section(
+        "",
+        [
+            f"{a.title} – {deadline_phrase(a.deadline, ctx)}"
+            + (
+                ctx.t(" (liste over underskrifter findes)", " (signature list available)")
+                if a.signatures
+                else ""
+            )
+            for a in ordered
+        ],
+    )
+    for agreement in ordered:
+        answer.source(describe_source(agreement.source, ctx.snapshot.deck_labels))
+    return answer.reply()

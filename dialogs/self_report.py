@@ -1,0 +1,143 @@
+"""Self-service updates: "vi har underskrevet FLIS-databehandleraftalen", "K49 er fuldført".
+
+Parsing is pure (what change does the message propose?); the router stores the proposal and
+the person confirms it on a card (Bekræft / Fortryd) before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from dialogs.answers.agreements import find_agreements
+from dialogs.answers.common import SIGNATURE_WORDS, TASK_WORDS, Context, agreement_name, task_name
+from dialogs.cards import card, escape, text_block
+from dialogs.reply import Language, Reply
+from store.updates import StatusChange
+
+CONFIRM = "confirm"
+CANCEL = "cancel"
+UNDO = "undo"
+
+_SIGNED = re.compile(r"underskrevet|skrevet under|signed", re.I)
+_NOT_STARTED = re.compile(r"ikke påbegyndt|ikke paabegyndt|not started", re.I)
+_STARTED = re.compile(r"påbegyndt|paabegyndt|started|i gang", re.I)
+_COMPLETED = re.compile(r"fuldført|fuldfoert|færdig|faerdig|completed|done|finished|løst", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why no change can be proposed, said to the user."""
+
+    text: str
+
+
+def parse_change(
+    ctx: Context,
+    text: str,
+    municipality: str,
+    tasks: Collection[str],
+    solutions: Collection[str],
+    agreements: Collection[str],
+) -> StatusChange | Problem | list[tuple[str, str]]:
+    """The change a message reports; a list of (key, name) when the agreement is ambiguous."""
+    if tasks and (_COMPLETED.search(text) or _STARTED.search(text) or _NOT_STARTED.search(text)):
+        status = (
+            "not_started"
+            if _NOT_STARTED.search(text)
+            else "completed"
+            if _COMPLETED.search(text)
+            else "started"
+        )
+        return StatusChange("task", next(iter(tasks)), municipality, status)
+    if _SIGNED.search(text):
+        found = find_agreements(ctx, text, solutions, agreements)
+        if not found:
+            return Problem(
+                ctx.t(
+                    "Hvilken aftale? Skriv fx »vi har underskrevet FLIS-databehandleraftalen«.",
+                    "Which agreement? Write e.g. »we have signed the FLIS data processing agreement«.",
+                )
+            )
+        if len(found) > 1:
+            return [(a.key, agreement_name(a, ctx.snapshot)) for a in found[:5]]
+        return StatusChange("agreement", found[0].key, municipality, "signed")
+    return Problem(
+        ctx.t(
+            "Jeg kan registrere »underskrevet« for en aftale og »fuldført« / »påbegyndt« for en KLIK-opgave. "
+            "Skriv fx »K49 er fuldført« eller »vi har underskrevet FLIS-databehandleraftalen«.",
+            "I can record »signed« for an agreement and »completed« / »started« for a KLIK task. "
+            "Write e.g. »K49 is completed« or »we have signed the FLIS data processing agreement«.",
+        )
+    )
+
+
+def describe_change(change: StatusChange, ctx: Context) -> str:
+    if change.target == "agreement":
+        name = agreement_name(ctx.snapshot.agreements[change.key], ctx.snapshot)
+        word = SIGNATURE_WORDS[change.status][ctx.lang]
+    else:
+        name = task_name(ctx.snapshot.tasks[change.key], ctx.snapshot)
+        word = TASK_WORDS[change.status][ctx.lang]
+    return f"{change.municipality} – {name}: {word}"
+
+
+def confirmation_card(change: StatusChange, action_id: str, ctx: Context) -> Reply:
+    what = describe_change(change, ctx)
+    question = ctx.t(f"Skal jeg registrere: {what}?", f"Shall I record: {what}?")
+    note = ctx.t(
+        "Det gemmes med dit navn og dags dato og vises i svar frem for den importerede status.",
+        "It is stored with your name and today's date and shown in answers instead of the imported status.",
+    )
+    body = [
+        text_block(escape(question), weight="Bolder"),
+        text_block(note, isSubtle=True, size="Small"),
+    ]
+    actions = [
+        {
+            "type": "Action.Submit",
+            "title": ctx.t("Bekræft", "Confirm"),
+            "data": {"kombitbot": CONFIRM, "id": action_id},
+        },
+        {
+            "type": "Action.Submit",
+            "title": ctx.t("Fortryd", "Cancel"),
+            "data": {"kombitbot": CANCEL, "id": action_id},
+        },
+    ]
+    return Reply(text=question, card=card(body, fallback_text=question, actions=actions))
+
+
+def saved_reply(change: StatusChange, audit_id: int, ctx: Context) -> Reply:
+    what = describe_change(change, ctx)
+    text = ctx.t(
+        f"Gemt: {what} (indberettet {ctx.today:%d.%m.%Y}).",
+        f"Saved: {what} (reported {ctx.today:%d %b %Y}).",
+    )
+    body = [text_block(escape(text))]
+    actions = [
+        {
+            "type": "Action.Submit",
+            "title": ctx.t("Fortryd ændringen", "Undo"),
+            "data": {"kombitbot": UNDO, "audit": audit_id},
+        }
+    ]
+    return Reply(text=text, card=card(body, fallback_text=text, actions=actions))
+
+
+REFUSED: dict[str, dict[Language, str]] = {
+    "unknown": {
+        "da": "Den handling kender jeg ikke (længere).",
+        "en": "I don't know that action (any more).",
+    },
+    "expired": {
+        "da": "Forslaget er udløbet – skriv ændringen igen.",
+        "en": "The proposal has expired – please write the change again.",
+    },
+    "not_yours": {
+        "da": "Den handling hører til en anden person eller samtale.",
+        "en": "That action belongs to someone else or another conversation.",
+    },
+    "done": {"da": "Det er allerede håndteret.", "en": "That has already been handled."},
+}

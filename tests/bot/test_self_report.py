@@ -1,0 +1,138 @@
+"""Programme leaders report their own progress; it is confirmed, stored, audited and undoable."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+
+from dialogs.router import Dialogs, User
+from store.db import create_engine
+from store.models import AuditEntry
+from store.profiles import Profiles
+from store.repository import Store
+from store.updates import StatusUpdates
+from tests.conftest import FIXED_NOW, BotClient, teams_activity
+from tests.support.cards import assert_valid_card
+
+
+async def click(bot: BotClient, data: dict[str, Any], **changes: Any) -> str:
+    before = len(bot.connector.received)
+    activity = teams_activity("personal-message", bot.connector, text=None, value=data, **changes)
+    assert await bot.post(activity) in (200, 201)
+    return (await bot.connector.wait_for(before + 1))[before].all_text()
+
+
+def last_card(bot: BotClient) -> dict[str, Any]:
+    [card] = bot.connector.received[-1].cards
+    assert_valid_card(card)
+    return card
+
+
+def button(card: dict[str, Any], title: str) -> dict[str, Any]:
+    return next(a["data"] for a in card["actions"] if a["title"] == title)
+
+
+async def test_a_reported_signature_is_confirmed_shown_and_can_be_undone(bot: BotClient) -> None:
+    await bot.ask("jeg er programleder i Vejle")
+    proposal = await bot.ask("vi har underskrevet tilslutningsaftalen om datastandarder")
+    assert "Skal jeg registrere: Vejle – K-aftalen for datastandard service" in proposal
+    assert "underskrevet?" in proposal
+    before = await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
+    assert "Mangler underskrift" in before, "nothing is written before it is confirmed"
+
+    saved = await click(bot, button(last_card_of(bot, 1), "Bekræft"))
+    assert "Gemt: Vejle – K-aftalen for datastandard service" in saved
+    undo = button(last_card(bot), "Fortryd ændringen")
+
+    after = await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
+    assert "Mangler underskrift" not in after
+    assert "Underskrevet" in after and "Indberettet i Teams" in after
+    who = await bot.ask(
+        "hvem mangler at underskrive tilslutningsaftalen om datastandarder vis alle"
+    )
+    assert "Mangler underskrift (82)" in who
+
+    undone = await click(bot, undo)
+    assert "Fortrudt" in undone
+    again = await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
+    assert "Mangler underskrift" in again and "Status opgjort 20.11.25" in again
+
+
+def last_card_of(bot: BotClient, back: int) -> dict[str, Any]:
+    """The card ``back`` messages before the newest one."""
+    [card] = bot.connector.received[-1 - back].cards
+    return card
+
+
+async def test_cancel_writes_nothing_and_a_proposal_works_once(bot: BotClient) -> None:
+    await bot.ask("jeg er programleder i Vejle")
+    await bot.ask("vi har underskrevet tilslutningsaftalen om datastandarder")
+    card = last_card(bot)
+    assert "Fortrudt – intet er ændret" in await click(bot, button(card, "Fortryd"))
+    assert "allerede håndteret" in await click(bot, button(card, "Bekræft"))
+    assert "Mangler underskrift" in await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
+
+
+async def test_forged_or_foreign_confirmations_are_refused(bot: BotClient) -> None:
+    await bot.ask("jeg er programleder i Vejle")
+    await bot.ask("vi har underskrevet tilslutningsaftalen om datastandarder")
+    confirm = button(last_card(bot), "Bekræft")
+    assert "kender jeg ikke" in await click(
+        bot, {"kombitbot": "confirm", "id": "00000000-0000-0000-0000-000000000000"}
+    )
+    assert "kender jeg ikke" in await click(bot, {"kombitbot": "confirm", "id": {"$ne": 1}})
+    assert "kender jeg ikke" in await click(bot, {"kombitbot": "undo", "audit": "1; DROP TABLE"})
+    other = {
+        "id": "29:someone-else",
+        "name": "Anden",
+        "aadObjectId": "11111111-2222-3333-4444-555555555555",
+    }
+    assert "en anden person" in await click(bot, confirm, **{"from": other})
+    assert "Mangler underskrift" in await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
+    assert "Gemt" in await click(bot, confirm), "the rightful person can still confirm"
+
+
+async def test_a_task_can_be_reported_completed(bot: BotClient) -> None:
+    await bot.ask("jeg er programleder i Vejle")
+    proposal = await bot.ask("ADG_0 er fuldført")
+    assert "Vejle – FKI ADG_0" in proposal and "fuldført?" in proposal
+    await click(bot, button(last_card(bot), "Bekræft"))
+    status = await bot.ask("status på ADG_0")
+    assert "Status pr. kommune kendes for 1 kommuner; 1 har fuldført." in status
+
+
+async def test_without_a_municipality_the_bot_asks_who_we_are(bot: BotClient) -> None:
+    assert "Hvem er »vi«?" in await bot.ask("vi har underskrevet FLIS-databehandleraftalen")
+
+
+async def test_a_programme_leader_may_change_only_their_own_municipality(database_url: str) -> None:
+    store = Store(create_engine(database_url))
+    try:
+        profiles = Profiles(store.sessions)
+        dialogs = Dialogs(
+            store, profiles, StatusUpdates(store.sessions), lambda: FIXED_NOW, lambda _aad: False
+        )
+        mette = User("aad-mette", "29:mette", "Mette", "conv-1")
+        await profiles.register(
+            "aad-mette", name="Mette", teams_user_id="29:mette", municipality="Vejle", now=FIXED_NOW
+        )
+        refused = await dialogs.respond("Vejen har underskrevet FLIS-databehandleraftalen", mette)
+        assert "kun indberette status for den kommune, du er programleder i (Vejle)" in refused.text
+        allowed = await dialogs.respond("vi har underskrevet FLIS-databehandleraftalen", mette)
+        assert allowed.card is not None and "Vejle – FLIS" in allowed.text
+        confirm = next(a["data"] for a in allowed.card["actions"] if a["title"] == "Bekræft")
+        await dialogs.card_action(confirm, mette)
+        async with store.sessions() as session:
+            [entry] = (await session.scalars(select(AuditEntry))).all()
+        assert (entry.actor_name, entry.action, entry.entity, entry.entity_key) == (
+            "Mette",
+            "status_change",
+            "agreement",
+            "A002-09",
+        )
+        assert entry.before == ""  # FLIS's agreement had no status for Vejle: unknown before
+        assert json.loads(entry.after)["status"] == "signed"
+    finally:
+        await store.close()
