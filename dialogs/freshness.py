@@ -6,7 +6,7 @@ import datetime as dt
 
 from babel.dates import format_date, format_timedelta
 
-from dialogs.reply import Language
+from dialogs.reply import Language, Reply
 from store.overview import StatusDate
 
 STALE_AFTER = dt.timedelta(days=30)
@@ -28,3 +28,38 @@ def status_line(status: StatusDate | None, today: dt.date, lang: Language) -> st
         if age > STALE_AFTER:
             line += " The data may be out of date – check KLIK for the current status."
     return line
+
+
+OLD_DATA_AFTER = dt.timedelta(days=60)
+
+
+def with_age_note(reply: Reply, newest: dt.date | None, today: dt.date, lang: Language) -> Reply:
+    """Add "Mine data er fra … (n måneder gamle)" to an answer when the newest deck is old.
+
+    Every answer cites its own status date where the data has one; this line covers the rest
+    (frozen zones, meetings, contacts) so no answer reads as current when it is not.
+    """
+    if newest is None or today - newest <= OLD_DATA_AFTER:
+        return reply
+    age = format_timedelta(today - newest, granularity="day", threshold=1.1, locale=lang)
+    if lang == "da":
+        note = f"Bemærk: mine nyeste data er fra {newest:%d.%m.%Y} ({age} gamle) – tjek KLIK for det aktuelle."
+    else:
+        note = f"Note: my newest data is from {newest:%d %b %Y} ({age} old) – check KLIK for the current state."
+    card = reply.card
+    if card is not None:
+        card = {
+            **card,
+            "body": [
+                *card["body"],
+                {
+                    "type": "TextBlock",
+                    "text": note,
+                    "wrap": True,
+                    "isSubtle": True,
+                    "size": "Small",
+                },
+            ],
+        }
+        card["fallbackText"] = f"{card.get('fallbackText', '')}\n{note}".strip()
+    return Reply(text=f"{reply.text}\n{note}", card=card)

@@ -19,7 +19,8 @@ from dialogs.answers import agreements, deadlines, frozen, meetings, people, tas
 from dialogs.answers.common import Context, agreement_name
 from dialogs.cards import ask_action, card, escape, text_block
 from dialogs.data_status import data_status_reply
-from dialogs.entities import EntityIndex, Mention
+from dialogs.entities import EntityIndex, EntityRecord, Mention
+from dialogs.freshness import with_age_note
 from dialogs.help import help_reply
 from dialogs.index import build_index
 from dialogs.intents import Intent, classify, signals
@@ -196,7 +197,8 @@ class Dialogs:
             return who_is_we(lang)
         if intent is Intent.SELF_REPORT:
             return await self._self_report(ctx, text, resolved, municipality, user)
-        return self._dispatch(intent, ctx, text, resolved, municipality, period)
+        reply = self._dispatch(intent, ctx, text, resolved, municipality, period)
+        return with_age_note(reply, snapshot.latest_deck_day, today, lang)
 
     def _dispatch(
         self,
@@ -485,6 +487,12 @@ def ask_which(
     )
 
 
+def _task_word(record: EntityRecord) -> str:
+    """How a user names a task: its code ("ADG_0"), never its internal key."""
+    codes = [name for name in record.names if name != record.key]
+    return codes[0] if codes else record.display
+
+
 def not_understood(text: str, mentions: list[Mention], lang: Language) -> Reply:
     """Never a bare "I don't understand": suggestions built from what the question named."""
     suggestions: list[str] = []
@@ -509,7 +517,9 @@ def not_understood(text: str, mentions: list[Mention], lang: Language) -> Reply:
             )
         elif record.kind == "task":
             suggestions.append(
-                f"Status på {record.key}" if lang == "da" else f"Status of {record.key}"
+                f"Status på {_task_word(record)}"
+                if lang == "da"
+                else f"Status of {_task_word(record)}"
             )
     from rapidfuzz import fuzz, process
 

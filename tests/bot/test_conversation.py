@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from tests.conftest import BotClient, teams_activity
+import datetime as dt
+
+from aiohttp.test_utils import TestClient, TestServer
+
+from app import create_app
+from kombitbot.settings import Settings
+from tests.conftest import COPENHAGEN, BotClient, teams_activity, wait_ready
 from tests.support.cards import assert_valid_card
+from tests.support.connector import MockConnector
 
 
 async def test_help_in_personal_chat_answers_with_a_help_card(bot: BotClient) -> None:
@@ -131,3 +138,18 @@ async def test_activities_the_bot_does_not_handle_yet_are_accepted_silently(bot:
     help_reply = await bot.ask("hjælp")
     assert "hjælp" in help_reply
     assert len(bot.connector.received) == 1, "only the help question was answered"
+
+
+async def test_a_year_later_every_answer_says_the_data_is_old(
+    database_url: str, connector: MockConnector
+) -> None:
+    today = dt.datetime(2026, 11, 23, 9, 0, tzinfo=COPENHAGEN)
+    app = create_app(Settings(database_url=database_url), clock=lambda: today)
+    async with TestClient(TestServer(app)) as client:
+        await wait_ready(client)
+        bot = BotClient(client, connector)
+        frozen = await bot.ask("hvornår er næste frozen zone?")
+        agreements = await bot.ask("Hvilke aftaler mangler Vejle at underskrive?")
+    assert "mine nyeste data er fra 20.11.2025 (12 måneder gamle)" in frozen
+    assert "Status opgjort 20.11.25 – 368 dage gammel" in agreements
+    assert "frist var 15. december 2025 (overskredet)" in agreements
