@@ -76,7 +76,7 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         if isinstance(activity.value, dict) and activity.value.get("kombitbot") in CARD_ACTIONS:
             answer = await self._dialogs.card_action(activity.value, user)
             if answer is not None:
-                await turn_context.send_activity(reply_activity(answer))
+                await self._replace_card(turn_context, answer, activity.reply_to_id)
             return
         asked = asked_from_card(activity.value)
         if asked is not None:
@@ -86,6 +86,26 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         else:
             return
         reply = await self._dialogs.respond(text, user)
+        await turn_context.send_activity(reply_activity(reply))
+
+    async def _replace_card(
+        self, turn_context: TurnContext, reply: Reply, card_id: str | None
+    ) -> None:
+        """Show the outcome in place of the card that was clicked, so its buttons are gone.
+
+        Teams sends the card's message id as ``replyToId``; without one, or if the update is
+        refused, the outcome is sent as a new message instead.
+        """
+        if card_id:
+            update = reply_activity(reply)
+            update.id = card_id
+            try:
+                await turn_context.update_activity(update)
+                return
+            except Exception:
+                log.warning(
+                    "could not update card %s; sending the outcome as a new message", card_id
+                )
         await turn_context.send_activity(reply_activity(reply))
 
     async def on_members_added_activity(

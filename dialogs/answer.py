@@ -7,10 +7,12 @@ escaped when rendered, not by the callers.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dialogs.cards import Element, ask_action, bullet_list, card, escape, heading, text_block
 from dialogs.reply import Language, Reply
+from dialogs.sources import group_sources, source_parts
 
 DEFAULT_LIMIT = 12
 
@@ -20,6 +22,7 @@ class Section:
     title: str
     items: list[str] = field(default_factory=list)
     note: str = ""
+    inline: bool = False  # short items (names) as one comma-separated paragraph
 
 
 @dataclass(slots=True)
@@ -31,19 +34,24 @@ class Answer:
     intro: str = ""
     sections: list[Section] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # caveats: status date, precision, age
-    sources: list[str] = field(default_factory=list)
+    sources: list[tuple[str, str]] = field(default_factory=list)  # (deck label, slide)
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (title, question to ask)
     limit: int | None = DEFAULT_LIMIT  # items shown per section; None = all
     show_all_question: str = ""  # asked by "Vis alle" when a section was cut
+    states_age: bool = False  # a note already says how old the data is
 
-    def section(self, title: str, items: list[str] | None = None, note: str = "") -> Section:
-        section = Section(title, list(items or []), note)
+    def section(
+        self, title: str, items: list[str] | None = None, note: str = "", *, inline: bool = False
+    ) -> Section:
+        section = Section(title, list(items or []), note, inline)
         self.sections.append(section)
         return section
 
-    def source(self, text: str) -> None:
-        if text and text not in self.sources:
-            self.sources.append(text)
+    def cite(self, source: str, labels: Mapping[str, str]) -> None:
+        """Remember where a fact came from; rendered once per deck, slides listed."""
+        for part in source_parts(source, labels):
+            if part not in self.sources:
+                self.sources.append(part)
 
     def _shown(self, section: Section) -> tuple[list[str], int]:
         if self.limit is None or len(section.items) <= self.limit:
@@ -64,7 +72,10 @@ class Answer:
                 body.append(text_block(escape(section.title), weight="Bolder", spacing="Medium"))
                 lines.append("")
                 lines.append(section.title)
-            if shown:
+            if shown and section.inline:
+                body.append(text_block(escape(", ".join(shown))))
+                lines.append(", ".join(shown))
+            elif shown:
                 body.append(bullet_list([escape(item) for item in shown]))
                 lines.extend(f"- {item}" for item in shown)
             if hidden:
@@ -79,7 +90,7 @@ class Answer:
             lines.append(note)
         if self.sources:
             label = "Kilde" if self.lang == "da" else "Source"
-            source_text = f"{label}: {'; '.join(self.sources)}"
+            source_text = f"{label}: {group_sources(self.sources)}"
             body.append(text_block(escape(source_text), isSubtle=True, size="Small"))
             lines.append(source_text)
         actions = [ask_action(title, question) for title, question in self.buttons]

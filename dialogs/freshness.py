@@ -39,7 +39,7 @@ def with_age_note(reply: Reply, newest: dt.date | None, today: dt.date, lang: La
     Every answer cites its own status date where the data has one; this line covers the rest
     (frozen zones, meetings, contacts) so no answer reads as current when it is not.
     """
-    if newest is None or today - newest <= OLD_DATA_AFTER:
+    if newest is None or today - newest <= OLD_DATA_AFTER or reply.states_age:
         return reply
     age = format_timedelta(today - newest, granularity="day", threshold=1.1, locale=lang)
     if lang == "da":

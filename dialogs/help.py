@@ -54,6 +54,21 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
 }
 
 
+# Short titles for the help card's buttons (a long question would be cut off in Teams).
+BUTTONS: dict[Language, list[tuple[str, str]]] = {
+    "da": [
+        ("Aftaler Vejle mangler", "Hvilke aftaler mangler Vejle at underskrive?"),
+        ("Næste frozen zone", "Hvornår er næste frozen zone?"),
+        ("Datastatus", "datastatus"),
+    ],
+    "en": [
+        ("Agreements Vejle lacks", "Which agreements does Vejle still need to sign?"),
+        ("Next frozen zone", "When is the next frozen zone?"),
+        ("Data status", "data status"),
+    ],
+}
+
+
 def _data_facts(overview: DataOverview, lang: Language) -> list[tuple[str, str]]:
     if lang == "da":
         return [
@@ -113,5 +128,5 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
     fallback = "\n".join(
         [title, intro, can, *(f"- {cmd}: {what}" for cmd, what in commands), today_status]
     )
-    actions = [ask_action(cmd[:40], cmd) for cmd, _ in (commands[0], commands[5], commands[-1])]
+    actions = [ask_action(title, question) for title, question in BUTTONS[lang]]
     return Reply(text=fallback, card=card(body, fallback_text=fallback, actions=actions))

@@ -14,3 +14,4 @@ class Reply:
 
     text: str
     card: dict[str, Any] | None = None
+    states_age: bool = False  # the answer already says how old its data is

@@ -33,9 +33,9 @@ from dialogs.self_report import (
     UNDO,
     Problem,
     confirmation_card,
-    describe_change,
     parse_change,
     saved_reply,
+    undone_reply,
 )
 from dialogs.timeexpr import Period, find_period
 from store.profiles import Profile, Profiles
@@ -349,9 +349,7 @@ class Dialogs:
                     audit_id, actor, self._clock(), is_admin=self._is_admin(user.aad_object_id)
                 )
                 self._store.invalidate()
-                return Reply(
-                    text=f"Fortrudt: {describe_change(undone.change, ctx)} er ikke længere registreret."
-                )
+                return undone_reply(undone.change, ctx)
         except UpdateRefused as refused:
             return Reply(text=REFUSED[refused.reason]["da"])
         return None
@@ -534,12 +532,10 @@ def not_understood(text: str, mentions: list[Mention], lang: Language) -> Reply:
         if lang == "da"
         else "I did not quite get that. Did you mean …?"
     )
-    answer = Answer(title=title, lang=lang, limit=None)
-    answer.section("", suggestions)
-    answer.notes.append(
+    more = (
         "Skriv »hjælp« for flere eksempler." if lang == "da" else "Type »help« for more examples."
     )
-    reply = answer.reply()
-    if reply.card is not None:
-        reply.card["actions"] = [ask_action(s[:60], s) for s in suggestions]
-    return reply
+    answer = Answer(title=title, lang=lang, limit=None, notes=[more])
+    answer.buttons = [(suggestion, suggestion) for suggestion in suggestions]
+    listed = "\n".join(f"- {suggestion}" for suggestion in suggestions)
+    return Reply(text=f"{title}\n{listed}\n{more}", card=answer.reply().card)

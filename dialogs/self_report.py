@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from dialogs.answers.agreements import find_agreements
-from dialogs.answers.common import SIGNATURE_WORDS, TASK_WORDS, Context, agreement_name, task_name
+from dialogs.answers.common import Context, agreement_name, task_name
 from dialogs.cards import card, escape, text_block
 from dialogs.reply import Language, Reply
 from store.updates import StatusChange
@@ -73,22 +73,34 @@ def parse_change(
     )
 
 
+_PHRASES: dict[str, tuple[str, str]] = {
+    "signed": ("har underskrevet", "has signed"),
+    "completed": ("har fuldført", "has completed"),
+    "started": ("har påbegyndt", "has started"),
+    "not_started": ("har ikke påbegyndt", "has not started"),
+    "missing": ("mangler at underskrive", "has not signed"),
+    "unknown": ("har ukendt status på", "has unknown status on"),
+}
+
+
 def describe_change(change: StatusChange, ctx: Context) -> str:
+    """ "Vejle har underskrevet »FLIS: Databehandleraftale …«"."""
     if change.target == "agreement":
         name = agreement_name(ctx.snapshot.agreements[change.key], ctx.snapshot)
-        word = SIGNATURE_WORDS[change.status][ctx.lang]
     else:
         name = task_name(ctx.snapshot.tasks[change.key], ctx.snapshot)
-        word = TASK_WORDS[change.status][ctx.lang]
-    return f"{change.municipality} – {name}: {word}"
+    da, en = _PHRASES[change.status]
+    return f"{change.municipality} {ctx.t(da, en)} »{name}«"
 
 
 def confirmation_card(change: StatusChange, action_id: str, ctx: Context) -> Reply:
     what = describe_change(change, ctx)
-    question = ctx.t(f"Skal jeg registrere: {what}?", f"Shall I record: {what}?")
+    question = ctx.t(f"Skal jeg registrere, at {what}?", f"Shall I record that {what}?")
     note = ctx.t(
-        "Det gemmes med dit navn og dags dato og vises i svar frem for den importerede status.",
-        "It is stored with your name and today's date and shown in answers instead of the imported status.",
+        "Det gemmes med dit navn og dags dato og vises fremover i svar i stedet for status fra "
+        "KOMBITs oversigter. Du kan fortryde bagefter.",
+        "It is stored with your name and today's date and shown in answers instead of the status "
+        "from KOMBIT's overviews. You can undo it afterwards.",
     )
     body = [
         text_block(escape(question), weight="Bolder"),
@@ -126,6 +138,16 @@ def saved_reply(change: StatusChange, audit_id: int, ctx: Context) -> Reply:
     return Reply(text=text, card=card(body, fallback_text=text, actions=actions))
 
 
+def undone_reply(change: StatusChange, ctx: Context) -> Reply:
+    what = describe_change(change, ctx)
+    return Reply(
+        text=ctx.t(
+            f"Fortrudt: det er ikke længere registreret, at {what}.",
+            f"Undone: it is no longer recorded that {what}.",
+        )
+    )
+
+
 REFUSED: dict[str, dict[Language, str]] = {
     "unknown": {
         "da": "Den handling kender jeg ikke (længere).",
@@ -139,5 +161,8 @@ REFUSED: dict[str, dict[Language, str]] = {
         "da": "Den handling hører til en anden person eller samtale.",
         "en": "That action belongs to someone else or another conversation.",
     },
-    "done": {"da": "Det er allerede håndteret.", "en": "That has already been handled."},
+    "done": {
+        "da": "Det er allerede håndteret – den knap gør ikke mere.",
+        "en": "That has already been handled – the button does nothing more.",
+    },
 }

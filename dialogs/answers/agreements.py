@@ -13,6 +13,7 @@ from dialogs.answers.common import (
     agreement_name,
     deadline_phrase,
     is_current_agreement,
+    is_stale,
     newest_first_key,
     sentence,
     status_date_note,
@@ -20,7 +21,6 @@ from dialogs.answers.common import (
     when,
 )
 from dialogs.reply import Reply
-from dialogs.sources import describe_source
 from store.snapshot import Agreement
 
 KIND_WORDS: dict[str, re.Pattern[str]] = {
@@ -123,10 +123,7 @@ def agreements_for_municipality(ctx: Context, municipality: str) -> Reply:
     if missing:
         answer.section(
             ctx.t("Mangler underskrift", "Signature missing"),
-            [
-                f"{_with_deadline(a, ctx)} ({status_date_note(a.signatures[municipality].status_as_of_raw, a.signatures[municipality].status_as_of, ctx).rstrip('.')})"
-                for a in missing
-            ],
+            [_with_deadline(a, ctx) for a in missing],
         )
     else:
         answer.intro = ctx.t(
@@ -160,10 +157,22 @@ def agreements_for_municipality(ctx: Context, municipality: str) -> Reply:
                     "»Derived«: the municipality was not on the list of missing signatures.",
                 )
             )
-    for agreement in missing + signed:
-        answer.source(
-            describe_source(agreement.signatures[municipality].source, ctx.snapshot.deck_labels)
+    notes = {
+        status_date_note(
+            a.signatures[municipality].status_as_of_raw,
+            a.signatures[municipality].status_as_of,
+            ctx,
         )
+        for a in missing + signed
+    }
+    answer.notes.extend(sorted(notes))
+    answer.states_age = any(
+        is_stale(a.signatures[municipality].status_as_of, ctx) for a in missing + signed
+    )
+    for agreement in unknown:
+        answer.cite(agreement.source, ctx.snapshot.deck_labels)
+    for agreement in missing + signed:
+        answer.cite(agreement.signatures[municipality].source, ctx.snapshot.deck_labels)
     answer.show_all_question = f"hvilke aftaler mangler {municipality} at underskrive vis alle"
     return answer.reply()
 
@@ -191,7 +200,7 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
                 "still has to sign – only the deadline.",
             ),
         )
-        answer.source(describe_source(agreement.source, ctx.snapshot.deck_labels))
+        answer.cite(agreement.source, ctx.snapshot.deck_labels)
         return answer.reply()
     by_status: dict[str, list[str]] = {}
     for municipality, status in sorted(agreement.signatures.items()):
@@ -210,7 +219,7 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
         if signed
         else ctx.t(f"Mangler underskrift ({len(missing)})", f"Signature missing ({len(missing)})")
     )
-    answer.section(primary_title, primary)
+    answer.section(primary_title, primary, inline=True)
     if signed and derived:
         answer.notes.append(
             ctx.t(
@@ -239,7 +248,15 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
         )
     any_status = next(iter(agreement.signatures.values()))
     answer.notes.append(status_date_note(any_status.status_as_of_raw, any_status.status_as_of, ctx))
-    answer.source(describe_source(any_status.source, ctx.snapshot.deck_labels))
+    answer.states_age = is_stale(any_status.status_as_of, ctx)
+    if derived and not signed:
+        answer.notes.append(
+            ctx.t(
+                "»Udledt«: de kommuner, der ikke stod på listen over manglende underskrifter.",
+                "»Derived«: the municipalities that were not on the list of missing signatures.",
+            )
+        )
+    answer.cite(any_status.source, ctx.snapshot.deck_labels)
     verb = "har underskrevet" if signed else "mangler at underskrive"
     answer.show_all_question = f"hvem {verb} {agreement.key} vis alle"
     return answer.reply()
@@ -270,5 +287,5 @@ def solution_agreements(ctx: Context, solution: str) -> Reply:
         ],
     )
     for agreement in ordered:
-        answer.source(describe_source(agreement.source, ctx.snapshot.deck_labels))
+        answer.cite(agreement.source, ctx.snapshot.deck_labels)
     return answer.reply()

@@ -69,6 +69,10 @@ def status_word(
     return word
 
 
+def is_stale(day: dt.date | None, ctx: Context) -> bool:
+    return day is not None and (ctx.today - day) > STALE_AFTER
+
+
 def status_date_note(raw: str, day: dt.date | None, ctx: Context) -> str:
     """ "Status opgjort 20.11.25 – 5 dage gammel." with a warning when the data is old."""
     if not raw:
@@ -94,7 +98,9 @@ def task_name(task: Task, snapshot: DataSnapshot) -> str:
     solution = snapshot.solutions.get(task.solution or "")
     project = solution.code if solution else task.project
     label = f"{task.code} – {task.title}" if task.code else task.title
-    return f"{project} {label}" if project else label
+    if not project or label.casefold().startswith(project.casefold()):
+        return label  # "FLIS: Underskriv …" already names its project
+    return f"{project} {label}"
 
 
 def meeting_day(meeting_key: str | None, snapshot: DataSnapshot) -> dt.date | None:
@@ -111,9 +117,9 @@ def newest_first_key(meeting_key: str | None, snapshot: DataSnapshot) -> dt.date
 
 
 def is_current_agreement(agreement: Agreement, ctx: Context) -> bool:
-    """Still open for signature: deadline not passed, or undecided in the newest deck."""
-    deadline = agreement.deadline
-    if deadline is not None and deadline.latest is not None:
-        return deadline.latest >= ctx.today
+    """Still to be reported on: listed in the newest deck, or its deadline has not passed."""
     newest = ctx.snapshot.latest_deck_day
-    return newest is not None and meeting_day(agreement.meeting, ctx.snapshot) == newest
+    if newest is not None and meeting_day(agreement.meeting, ctx.snapshot) == newest:
+        return True  # on the newest deck's list: still current, even if its deadline passed
+    deadline = agreement.deadline
+    return deadline is not None and deadline.latest is not None and deadline.latest >= ctx.today

@@ -44,7 +44,10 @@ def deadlines(
                     _line(task_name(task, ctx.snapshot), task.end, start, end, ctx),
                 )
             )
+    listed_tasks = {t.key for t in ctx.snapshot.tasks.values() if _due(t.end, start, end)}
     for agreement in ctx.snapshot.agreements.values():
+        if agreement.related_task in listed_tasks:
+            continue  # signed through that KLIK task, already listed above
         if _due(agreement.deadline, start, end) and agreement.deadline is not None:
             status = agreement.signatures.get(municipality or "")
             if status is not None and status.status == "signed":

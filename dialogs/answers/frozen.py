@@ -5,7 +5,6 @@ from __future__ import annotations
 from dialogs.answer import Answer
 from dialogs.answers.common import Context, when
 from dialogs.reply import Reply
-from dialogs.sources import describe_source
 from store.snapshot import FrozenZone
 
 FREEZES = ("frozen zone", "cut-over", "servicevindue", "lukket for bestilling af supportydelser")
@@ -39,7 +38,7 @@ def frozen_next(ctx: Context) -> Reply:
         zones.sort(key=lambda z: z.start.earliest if z.start and z.start.earliest else ctx.today)
         answer.section("", [_describe(z, ctx) for z in zones])
         for zone in zones:
-            answer.source(describe_source(zone.source, ctx.snapshot.deck_labels))
+            answer.cite(zone.source, ctx.snapshot.deck_labels)
     else:
         answer.intro = ctx.t(
             "Der er ingen kommende frozen zone med kendte datoer i mine data.",
@@ -52,7 +51,7 @@ def frozen_next(ctx: Context) -> Reply:
             [f"{z.system}: {z.kind}" for z in announced],
         )
         for zone in announced:
-            answer.source(describe_source(zone.source, ctx.snapshot.deck_labels))
+            answer.cite(zone.source, ctx.snapshot.deck_labels)
     past = [
         z
         for z in ctx.snapshot.frozen_zones.values()
@@ -123,8 +122,8 @@ def frozen_blocked(ctx: Context) -> Reply:
         return answer.reply()
     zone = max(zones, key=lambda z: z.end.latest if z.end and z.end.latest else ctx.today)
     answer.intro = ctx.t(
-        f"Ifølge seneste liste ({_describe(zone, ctx)}):",
-        f"According to the latest list ({_describe(zone, ctx)}):",
+        f"Den nyeste liste i mine data er fra {_describe(zone, ctx)}. Tjek varslingen af næste frozen zone for ændringer.",
+        f"The newest list in my data is from {_describe(zone, ctx)}. Check the notice of the next frozen zone for changes.",
     )
     answer.section("", list(zone.blocked_actions))
     if zone.closed_access:
@@ -134,5 +133,5 @@ def frozen_blocked(ctx: Context) -> Reply:
             "Træk rapporter før frozen zone starter.", "Pull reports before the frozen zone starts."
         )
     )
-    answer.source(describe_source(zone.source, ctx.snapshot.deck_labels))
+    answer.cite(zone.source, ctx.snapshot.deck_labels)
     return answer.reply()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dialogs.answer import Answer
 from dialogs.answers.common import Context, deadline_phrase, meeting_day, when
 from dialogs.reply import Reply
-from dialogs.sources import describe_source
 from store.snapshot import Meeting
 
 
@@ -39,7 +38,7 @@ def meeting_next(ctx: Context) -> Reply:
     if upcoming:
         meeting = upcoming[0]
         answer.intro = f"{meeting.label} – {_when(meeting, ctx)}"
-        answer.source(describe_source(meeting.source, ctx.snapshot.deck_labels))
+        answer.cite(meeting.source, ctx.snapshot.deck_labels)
     else:
         answer.intro = ctx.t(
             "Jeg kender ingen kommende programledermøder – mødeplanen står ikke i mine data.",
@@ -89,7 +88,7 @@ def meeting_last(ctx: Context, *, agenda: bool = False) -> Reply:
             ctx.t("opgaver fra sidste møde", "tasks from the last meeting"),
         )
     )
-    answer.source(describe_source(meeting.source, ctx.snapshot.deck_labels))
+    answer.cite(meeting.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 
@@ -122,5 +121,5 @@ def meeting_actions(ctx: Context) -> Reply:
     for topic, lines in by_topic.items():
         answer.section(topic, lines)
     for action in actions:
-        answer.source(describe_source(action.source, ctx.snapshot.deck_labels))
+        answer.cite(action.source, ctx.snapshot.deck_labels)
     return answer.reply()

@@ -7,7 +7,6 @@ import re
 from dialogs.answer import Answer
 from dialogs.answers.common import Context, newest_first_key, when
 from dialogs.reply import Reply
-from dialogs.sources import describe_source
 from store.snapshot import Contact
 
 _WORD = re.compile(r"[a-zæøå0-9]+", re.I)
@@ -67,7 +66,7 @@ def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
             line += f" – {contact.address}"
         line += f" ({contact.role_or_topic})"
         lines.append(line)
-        answer.source(describe_source(contact.source, ctx.snapshot.deck_labels))
+        answer.cite(contact.source, ctx.snapshot.deck_labels)
     if lines:
         answer.section("", lines[:6])
     else:
@@ -116,7 +115,7 @@ def rollout_for_municipality(ctx: Context, municipality: str, solutions: list[st
             )
         )
     for wave in waves:
-        answer.source(describe_source(wave.source, ctx.snapshot.deck_labels))
+        answer.cite(wave.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 
@@ -151,5 +150,5 @@ def rollout_wave(ctx: Context, wave_code: str, solutions: list[str]) -> Reply:
                 "The municipalities of this wave are not in my data.",
             )
         )
-    answer.source(describe_source(first.source, ctx.snapshot.deck_labels))
+    answer.cite(first.source, ctx.snapshot.deck_labels)
     return answer.reply()

@@ -15,7 +15,6 @@ from dialogs.answers.common import (
     when,
 )
 from dialogs.reply import Reply
-from dialogs.sources import describe_source
 from store.snapshot import Task
 
 
@@ -69,7 +68,7 @@ def task_details(ctx: Context, task: Task) -> Reply:
                 "The status per municipality is not known (the source gives none) – see KLIK.",
             )
         )
-    answer.source(describe_source(task.source, ctx.snapshot.deck_labels))
+    answer.cite(task.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 
@@ -92,7 +91,7 @@ def who_task(ctx: Context, task: Task) -> Reply:
         answer.notes.append(
             status_date_note(any_status.status_as_of_raw, any_status.status_as_of, ctx)
         )
-        answer.source(describe_source(any_status.source, ctx.snapshot.deck_labels))
+        answer.cite(any_status.source, ctx.snapshot.deck_labels)
         return answer.reply()
     counts = _counts_line(task, ctx)
     answer.section(
@@ -105,7 +104,7 @@ def who_task(ctx: Context, task: Task) -> Reply:
             + ("only the counts above." if counts else "see KLIK for the status."),
         ),
     )
-    answer.source(describe_source(task.source, ctx.snapshot.deck_labels))
+    answer.cite(task.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 
@@ -134,7 +133,7 @@ def project_tasks(ctx: Context, solution: str) -> Reply:
             ],
         )
     for task in tasks:
-        answer.source(describe_source(task.source, ctx.snapshot.deck_labels))
+        answer.cite(task.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 

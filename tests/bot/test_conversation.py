@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
+from dialogs.help import COMMANDS as HELP_EXAMPLES
 from kombitbot.settings import Settings
 from tests.conftest import COPENHAGEN, BotClient, teams_activity, wait_ready
 from tests.support.cards import assert_valid_card
@@ -153,3 +155,11 @@ async def test_a_year_later_every_answer_says_the_data_is_old(
     assert "mine nyeste data er fra 20.11.2025 (12 måneder gamle)" in frozen
     assert "Status opgjort 20.11.25 – 368 dage gammel" in agreements
     assert "frist var 15. december 2025 (overskredet)" in agreements
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+async def test_every_example_in_the_help_card_really_works(bot: BotClient, lang: str) -> None:
+    for example, _what in HELP_EXAMPLES[lang]:  # type: ignore[index]
+        reply = await bot.ask(example)
+        assert "Mente du" not in reply and "Did you mean" not in reply, example
+        assert "Hvem er »vi«" not in reply and "Who is »we«" not in reply, example

@@ -37,13 +37,15 @@ def button(card: dict[str, Any], title: str) -> dict[str, Any]:
 async def test_a_reported_signature_is_confirmed_shown_and_can_be_undone(bot: BotClient) -> None:
     await bot.ask("jeg er programleder i Vejle")
     proposal = await bot.ask("vi har underskrevet tilslutningsaftalen om datastandarder")
-    assert "Skal jeg registrere: Vejle – K-aftalen for datastandard service" in proposal
-    assert "underskrevet?" in proposal
+    assert (
+        "Skal jeg registrere, at Vejle har underskrevet "
+        "»K-aftalen for datastandard service: Tilslutningsaftale«?" in proposal
+    )
     before = await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
     assert "Mangler underskrift" in before, "nothing is written before it is confirmed"
 
     saved = await click(bot, button(last_card_of(bot, 1), "Bekræft"))
-    assert "Gemt: Vejle – K-aftalen for datastandard service" in saved
+    assert "Gemt: Vejle har underskrevet »K-aftalen for datastandard service" in saved
     undo = button(last_card(bot), "Fortryd ændringen")
 
     after = await bot.ask("hvilke aftaler mangler Vejle at underskrive?")
@@ -97,7 +99,7 @@ async def test_forged_or_foreign_confirmations_are_refused(bot: BotClient) -> No
 async def test_a_task_can_be_reported_completed(bot: BotClient) -> None:
     await bot.ask("jeg er programleder i Vejle")
     proposal = await bot.ask("ADG_0 er fuldført")
-    assert "Vejle – FKI ADG_0" in proposal and "fuldført?" in proposal
+    assert "Skal jeg registrere, at Vejle har fuldført »FKI ADG_0 – Afdæk" in proposal
     await click(bot, button(last_card(bot), "Bekræft"))
     status = await bot.ask("status på ADG_0")
     assert "Status pr. kommune kendes for 1 kommuner; 1 har fuldført." in status
@@ -121,7 +123,7 @@ async def test_a_programme_leader_may_change_only_their_own_municipality(databas
         refused = await dialogs.respond("Vejen har underskrevet FLIS-databehandleraftalen", mette)
         assert "kun indberette status for den kommune, du er programleder i (Vejle)" in refused.text
         allowed = await dialogs.respond("vi har underskrevet FLIS-databehandleraftalen", mette)
-        assert allowed.card is not None and "Vejle – FLIS" in allowed.text
+        assert allowed.card is not None and "Vejle har underskrevet »FLIS" in allowed.text
         confirm = next(a["data"] for a in allowed.card["actions"] if a["title"] == "Bekræft")
         await dialogs.card_action(confirm, mette)
         async with store.sessions() as session:
@@ -136,3 +138,15 @@ async def test_a_programme_leader_may_change_only_their_own_municipality(databas
         assert json.loads(entry.after)["status"] == "signed"
     finally:
         await store.close()
+
+
+async def test_the_clicked_card_is_replaced_by_the_outcome(bot: BotClient) -> None:
+    await bot.ask("jeg er programleder i Vejle")
+    await bot.ask("vi har underskrevet FLIS-databehandleraftalen")
+    proposal = bot.connector.received[-1]
+    card_id = "1700000000001"  # the id Teams gave the proposal card (echoed as replyToId)
+    outcome = await click(bot, button(last_card(bot), "Bekræft"), replyToId=card_id)
+    update = bot.connector.received[-1]
+    assert (update.method, update.reply_to_id) == ("update", card_id)
+    assert update.conversation_id == proposal.conversation_id
+    assert "Gemt: Vejle har underskrevet »FLIS: Databehandleraftale - ny skabelon«" in outcome
