@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, event, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import (
@@ -19,7 +17,14 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 log = logging.getLogger(__name__)
+
+# The newest migration. Checked against Alembic's own view by tests/store/test_migrations.py;
+# knowing it without Alembic lets an up-to-date database start without importing Alembic.
+SCHEMA_HEAD = "0002"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same for every instance sharing the database.
@@ -73,12 +78,17 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 def alembic_config() -> Config:
     """Alembic configured from code, so the installed package migrates without an ini file."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
 def head_revision() -> str:
+    """The newest migration according to Alembic (slow: imports Alembic)."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:  # pragma: no cover - the package always ships migrations
         raise RuntimeError("no migrations found")
@@ -90,6 +100,8 @@ def _upgrade(connection: Connection) -> None:
         # Several instances may start at once behind a load balancer: one migrates, the others
         # wait here and then find nothing to do. The lock ends with the transaction.
         connection.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": MIGRATION_LOCK_ID})
+    from alembic import command
+
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
@@ -97,8 +109,18 @@ def _upgrade(connection: Connection) -> None:
 
 async def migrate(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision (the only way the schema is ever created)."""
+    if await _revision(engine) == SCHEMA_HEAD:
+        return  # nothing to do; Alembic is not even imported
     async with engine.begin() as connection:
         await connection.run_sync(_upgrade)
+
+
+async def _revision(engine: AsyncEngine) -> str | None:
+    async with engine.connect() as connection:
+        if not await connection.run_sync(_has_version_table):
+            return None
+        value = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+        return str(value) if value is not None else None
 
 
 def _has_version_table(connection: Connection) -> bool:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from store.db import Readiness, check_ready, head_revision, migrate, session_factory
+from store.db import SCHEMA_HEAD, Readiness, check_ready, migrate, session_factory
 from store.importing import ImportFile, ImportResult, import_files
 from store.overview import DataOverview, data_overview
 from store.snapshot import DataSnapshot, data_version, load_snapshot
@@ -29,7 +29,7 @@ class Store:
         again, i.e. how long a change made by another instance may take to show here."""
         self.engine = engine
         self.sessions: async_sessionmaker[AsyncSession] = session_factory(engine)
-        self._head = head_revision()
+        self._head = SCHEMA_HEAD
         self._snapshot: DataSnapshot | None = None
         self._snapshot_checked = 0.0
         self._snapshot_max_age = snapshot_max_age

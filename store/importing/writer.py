@@ -101,8 +101,11 @@ class RecordWriter:
             for obj in (await self._session.scalars(query)).all()
         }
         new: list[tuple[tuple[object, ...], dict[str, Any], Record]] = []
+        referenced = {v.table for r in records for v in r.values.values() if isinstance(v, Ref)}
+        for needed in referenced:
+            await self._load_ref_ids(needed)
         for record in records:
-            values = {column: await self._resolve(value) for column, value in record.values.items()}
+            values = {column: self._resolve(value) for column, value in record.values.items()}
             key = tuple(values[c] for c in key_columns)
             obj = existing.get(key)
             if obj is None:
@@ -175,12 +178,14 @@ class RecordWriter:
             changed = True
         return changed
 
-    async def _resolve(self, value: object) -> object:
+    async def _load_ref_ids(self, table: str) -> None:
+        if table not in self._ref_ids:
+            model, column = REF_TARGETS[table]
+            rows = await self._session.execute(select(getattr(model, column), model.id))  # type: ignore[attr-defined]
+            self._ref_ids[table] = {key: id_ for key, id_ in rows.all()}
+
+    def _resolve(self, value: object) -> object:
+        """A Ref becomes the id it names (loaded by :meth:`_load_ref_ids`); values stay."""
         if not isinstance(value, Ref):
             return value
-        ids = self._ref_ids.get(value.table)
-        if ids is None:
-            model, column = REF_TARGETS[value.table]
-            rows = await self._session.execute(select(getattr(model, column), model.id))  # type: ignore[attr-defined]
-            ids = self._ref_ids[value.table] = {key: id_ for key, id_ in rows.all()}
-        return ids[value.key]
+        return self._ref_ids[value.table][value.key]

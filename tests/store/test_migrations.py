@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection
 
-from store.db import create_engine, head_revision
+from store.db import SCHEMA_HEAD, create_engine, head_revision
 from store.models import Base
 from store.repository import Store
 
@@ -31,3 +31,7 @@ async def test_an_empty_database_is_not_ready_until_migrated_then_matches_the_mo
             assert await connection.run_sync(_diff) == []
     finally:
         await store.close()
+
+
+def test_the_schema_head_constant_is_alembics_newest_migration() -> None:
+    assert head_revision() == SCHEMA_HEAD
