@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import datetime as dt
 import json
-import os
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ from aiohttp import ClientSession, web  # noqa: E402
 from botbuilder.core import ActivityHandler, MessageFactory, TurnContext  # noqa: E402
 
 from app import create_app  # noqa: E402
+from bench._databases import drop, empty_database  # noqa: E402
 from bot.adapter import create_adapter  # noqa: E402
 from bot.routes import messages_handler  # noqa: E402
 from kombitbot.settings import Settings  # noqa: E402
@@ -139,11 +139,8 @@ if __name__ == "__main__":
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        if args.database == "sqlite":
-            url = f"sqlite:///{tmp}/bench.sqlite3"
-        else:
-            url = os.environ.get(
-                "KOMBITBOT_BENCH_POSTGRES_URL",
-                "postgresql://postgres@127.0.0.1:5432/kombitbot_bench",
-            )
-        asyncio.run(main(args.rounds, url))
+        url, name = empty_database(args.database, Path(tmp))
+        try:
+            asyncio.run(main(args.rounds, url))
+        finally:
+            drop(args.database, name)

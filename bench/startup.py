@@ -14,7 +14,6 @@ Run:  .venv/bin/python bench/startup.py [--runs 5] [--idle 3] [--backends sqlite
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import socket
 import statistics
@@ -24,10 +23,13 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._databases import drop, empty_database  # noqa: E402
+
 TARGET_READY_S = 2.0
 TARGET_RSS_MB = 120.0
 POSTGRES = os.environ.get(
@@ -87,35 +89,6 @@ def run_once(database_url: str, idle_s: float) -> tuple[float, float]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-async def pg_admin(statement: str) -> None:
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    url = make_url(POSTGRES)
-    connection = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, database=url.database
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-def empty_database(backend: str, workdir: Path) -> tuple[str, str]:
-    name = f"kombitbot_bench_{uuid.uuid4().hex[:10]}"
-    if backend == "sqlite":
-        return f"sqlite:///{workdir / (name + '.sqlite3')}", name
-    from sqlalchemy.engine import make_url
-
-    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False), name
-
-
-def drop(backend: str, name: str) -> None:
-    if backend == "postgresql":
-        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def main() -> None:
