@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
+from botframework.connector.auth import ServiceClientCredentialsFactory
 
 from bot.adapter import create_adapter
 from bot.routes import StartupState, healthz, messages_handler, readyz_handler
@@ -29,7 +30,12 @@ STARTUP_RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)
 Clock = Callable[[], dt.datetime]
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    credentials_factory: ServiceClientCredentialsFactory | None = None,
+) -> web.Application:
     """Wire the whole service from settings; nothing lives at module level."""
     tz = settings.tz
     now: Clock = clock or (lambda: dt.datetime.now(tz))
@@ -39,7 +45,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         store, Profiles(store.sessions), StatusUpdates(store.sessions), now, settings.is_admin
     )
     bot = KombitBot(dialogs)
-    adapter = create_adapter(settings)
+    adapter = create_adapter(settings, credentials_factory=credentials_factory)
 
     if not settings.authentication_enabled:
         log.warning(
@@ -52,7 +58,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app = web.Application(client_max_size=settings.max_body_bytes)
     app[STORE_KEY] = store
     app[STARTUP_KEY] = startup
-    app.router.add_post("/api/messages", messages_handler(adapter, bot, settings.max_body_bytes))
+    tenants = frozenset(settings.allowed_tenant_ids)
+    app.router.add_post(
+        "/api/messages", messages_handler(adapter, bot, settings.max_body_bytes, tenants)
+    )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz_handler(store, startup))
     app.cleanup_ctx.append(_lifecycle(store, startup, settings))

@@ -7,6 +7,11 @@ from dataclasses import dataclass
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botframework.connector.auth import (
+    AuthenticationConstants,
+    CallerIdConstants,
+    ServiceClientCredentialsFactory,
+)
 
 from kombitbot.settings import Settings
 
@@ -26,16 +31,52 @@ class BotFrameworkConfig:
     APP_PASSWORD: str
     APP_TYPE: str
     APP_TENANTID: str
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    # botbuilder switches to its "parameterized" authentication as soon as one endpoint is
+    # overridden and then needs every one of them; these are the public cloud's values.
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    OAUTH_URL: str | None = None
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
+    CALLER_ID: str | None = None
 
 
-def create_adapter(settings: Settings) -> CloudAdapter:
+def _public_cloud_endpoints() -> dict[str, str]:
+    return {
+        "TO_CHANNEL_FROM_BOT_LOGIN_URL": AuthenticationConstants.TO_CHANNEL_FROM_BOT_LOGIN_URL,
+        "TO_CHANNEL_FROM_BOT_OAUTH_SCOPE": AuthenticationConstants.TO_CHANNEL_FROM_BOT_OAUTH_SCOPE,
+        "TO_BOT_FROM_CHANNEL_TOKEN_ISSUER": AuthenticationConstants.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER,
+        "OAUTH_URL": AuthenticationConstants.OAUTH_URL,
+        "TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL": AuthenticationConstants.TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL,
+        "CALLER_ID": CallerIdConstants.public_azure_channel,
+    }
+
+
+def create_adapter(
+    settings: Settings, *, credentials_factory: ServiceClientCredentialsFactory | None = None
+) -> CloudAdapter:
+    """The CloudAdapter with inbound token validation and outbound credentials from settings.
+
+    ``credentials_factory`` replaces the Entra ID credentials (tests sign tokens locally).
+    """
+    endpoints = {}
+    if settings.channel_openid_metadata_url:
+        endpoints = {
+            **_public_cloud_endpoints(),
+            "TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL": settings.channel_openid_metadata_url,
+        }
     config = BotFrameworkConfig(
         APP_ID=settings.app_id,
         APP_PASSWORD=settings.app_password,
         APP_TYPE=settings.app_type,
         APP_TENANTID=settings.app_tenant_id,
+        **endpoints,
     )
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(config))
+    authentication = ConfigurationBotFrameworkAuthentication(
+        config, credentials_factory=credentials_factory
+    )
+    adapter = CloudAdapter(authentication)
     adapter.on_turn_error = _on_turn_error
     return adapter
 

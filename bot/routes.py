@@ -24,7 +24,22 @@ def _problem(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
 
 
-def messages_handler(adapter: CloudAdapter, bot: Bot, max_body_bytes: int) -> Any:
+def tenant_of(activity: Activity) -> str:
+    """The Entra tenant an activity comes from (Teams puts it in channelData and conversation)."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+        return str(tenant["id"])
+    conversation = activity.conversation
+    return str(getattr(conversation, "tenant_id", None) or "")
+
+
+def messages_handler(
+    adapter: CloudAdapter,
+    bot: Bot,
+    max_body_bytes: int,
+    allowed_tenants: frozenset[str] = frozenset(),
+) -> Any:
     async def messages(request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > max_body_bytes:
             return _problem(413, f"body larger than {max_body_bytes} bytes")
@@ -44,11 +59,21 @@ def messages_handler(adapter: CloudAdapter, bot: Bot, max_body_bytes: int) -> An
             activity = Activity().deserialize(body)
         except Exception:  # msrest raises several kinds for wrongly typed fields
             return _problem(400, "activity has malformed fields")
-        auth_header = request.headers.get("Authorization", "")
         try:
-            invoke_response = await adapter.process_activity(auth_header, activity, bot.on_turn)
-        except PermissionError:
+            # Authenticate before anything else sees the activity. botbuilder raises several
+            # kinds for bad tokens (PermissionError, jwt errors, IndexError for an unknown key
+            # id …); every one of them means 401, never 500.
+            authenticated = await adapter.bot_framework_authentication.authenticate_request(
+                activity, request.headers.get("Authorization", "")
+            )
+        except Exception as exc:
+            log.warning("activity refused: authentication failed (%s)", type(exc).__name__)
             return _problem(401, "unauthorized")
+        tenant = tenant_of(activity)
+        if allowed_tenants and tenant not in allowed_tenants:
+            log.warning("activity refused: tenant %r is not allowed", tenant)
+            return _problem(403, "tenant not allowed")
+        invoke_response = await adapter.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response:
             return web.json_response(
                 data=serializer_helper(invoke_response.body), status=invoke_response.status

@@ -9,6 +9,7 @@ A name that could mean two things is asked back, never guessed.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,10 +39,13 @@ from dialogs.self_report import (
     undone_reply,
 )
 from dialogs.timeexpr import Period, find_period
+from store.db import is_database_unavailable
 from store.profiles import Profile, Profiles
 from store.repository import Store
 from store.snapshot import DataSnapshot
 from store.updates import Actor, StatusUpdates, UpdateRefused
+
+log = logging.getLogger(__name__)
 
 Command = Literal["help", "data_status"]
 
@@ -147,7 +151,16 @@ class Dialogs:
         return self._index[1]
 
     async def respond(self, text: str, user: User | None = None) -> Reply:
-        user = user or User()
+        """The reply to one message; a database outage gets a clear "try again" answer."""
+        try:
+            return await self._respond(text, user or User())
+        except Exception as error:
+            if not is_database_unavailable(error):
+                raise
+            log.warning("database unavailable while answering (%s)", type(error).__name__)
+            return Reply(text=OUTAGE[detect_language(text)])
+
+    async def _respond(self, text: str, user: User) -> Reply:
         text = text[:MAX_TEXT]
         command = recognise(text)
         if command is not None:
@@ -326,6 +339,15 @@ class Dialogs:
 
     async def card_action(self, value: dict[str, object], user: User) -> Reply | None:
         """Bekræft / Fortryd / Fortryd ændringen on our cards; None if ``value`` is not one."""
+        try:
+            return await self._card_action(value, user)
+        except Exception as error:
+            if not is_database_unavailable(error):
+                raise
+            log.warning("database unavailable during a card action (%s)", type(error).__name__)
+            return Reply(text=OUTAGE["da"])
+
+    async def _card_action(self, value: dict[str, object], user: User) -> Reply | None:
         kind = value.get("kombitbot")
         snapshot = await self._store.snapshot()
         ctx = Context(snapshot, self._clock().date(), "da")
@@ -406,6 +428,10 @@ NEEDS_MUNICIPALITY = frozenset(
     }
 )
 
+OUTAGE: dict[Language, str] = {
+    "da": "Jeg kan ikke slå det op lige nu – prøv igen om lidt.",
+    "en": "I can't look that up right now – please try again in a moment.",
+}
 EMPTY: dict[Language, str] = {
     "da": "Skriv **hjælp** for at se, hvad jeg kan.",
     "en": "Type **help** to see what I can do.",

@@ -29,6 +29,8 @@ ENVIRONMENT_NAMES = {
     "max_body_bytes": "KOMBITBOT_MAX_BODY_BYTES",
     "log_level": "LOG_LEVEL",
     "admin_ids": "KOMBITBOT_ADMIN_IDS",
+    "allowed_tenant_ids": "ALLOWED_TENANT_IDS",
+    "channel_openid_metadata_url": "ToBotFromChannelOpenIdMetadataUrl",
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -55,6 +57,9 @@ class Settings:
     max_body_bytes: int = 256 * 1024
     log_level: str = "INFO"
     admin_ids: tuple[str, ...] = ()  # AAD object ids of KOMBIT admins
+    allowed_tenant_ids: tuple[str, ...] = ()  # empty: any tenant (set it in production)
+    # Where Bot Framework's token signing keys are published; empty = Microsoft's public cloud.
+    channel_openid_metadata_url: str = ""
 
     def __post_init__(self) -> None:
         try:

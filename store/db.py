@@ -127,6 +127,24 @@ def _has_version_table(connection: Connection) -> bool:
     return inspect(connection).has_table("alembic_version")
 
 
+def is_database_unavailable(error: BaseException) -> bool:
+    """Does this error mean "the database cannot be reached right now" (try again later)?
+
+    Connection refused, a dropped connection or a server shutting down are; a bug in a query
+    or a constraint violation is not.
+    """
+    from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, (ConnectionError, TimeoutError, OSError)):
+        return True
+    cause = error.__cause__ or error.__context__
+    return cause is not None and cause is not error and is_database_unavailable(cause)
+
+
 @dataclass(frozen=True, slots=True)
 class Readiness:
     ready: bool

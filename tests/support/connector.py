@@ -20,6 +20,7 @@ class ReceivedActivity:
     conversation_id: str
     reply_to_id: str | None
     activity: dict[str, Any]
+    authorization: str = ""
 
     @property
     def text(self) -> str:
