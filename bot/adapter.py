@@ -81,7 +81,26 @@ def create_adapter(
     return adapter
 
 
+def _is_delivery_failure(error: Exception) -> bool:
+    """The Bot Connector refused or garbled our reply: a delivery problem, not a bot bug."""
+    from azure.core.exceptions import AzureError, DeserializationError
+    from msrest.exceptions import ClientException
+    from requests import RequestException
+
+    # DeserializationError: the connector answered with something that is not an activity
+    # response (e.g. a plain-text error page); it is a ValueError, not an AzureError.
+    return isinstance(error, (AzureError, DeserializationError, ClientException, RequestException))
+
+
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:
+    if _is_delivery_failure(error):
+        # Telling the user would go through the same connector that just failed.
+        log.warning(
+            "reply could not be delivered (%s)",
+            type(error).__name__,
+            extra={"activity_id": context.activity.id, "activity_type": context.activity.type},
+        )
+        return
     log.error(
         "unhandled error in turn",
         exc_info=(type(error), error, error.__traceback__),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
@@ -22,6 +23,39 @@ log = logging.getLogger(__name__)
 
 def _problem(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
+
+
+def valid_service_url(url: object) -> bool:
+    """Replies go to ``serviceUrl``: it must be a plain http(s) URL with a host.
+
+    (botbuilder formats it as a template, so a ``{`` in it would crash the reply.)
+    """
+    if not isinstance(url, str) or len(url) > 2048 or "{" in url or "}" in url:
+        return False
+    parsed = urlsplit(url)
+    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
+
+
+def _url_segment_safe(value: str) -> bool:
+    return (
+        0 < len(value) <= 1024
+        and not any(c in "/\\?#" or ord(c) < 32 or ord(c) == 127 for c in value)
+        and bool(value.strip(" ."))
+    )
+
+
+def addressed(activity: Activity) -> bool:
+    """Bot Framework always says which conversation, from whom and to whom; without those
+    the bot could not reply or know who asked."""
+    for account in (activity.conversation, activity.from_property, activity.recipient):
+        account_id = getattr(account, "id", None)
+        if not isinstance(account_id, str) or not account_id.strip() or len(account_id) > 1024:
+            return False
+    # The conversation and activity ids become segments of the reply URL: no slashes, query or
+    # fragment marks, control characters or dot-only segments (Teams ids look like
+    # "19:…@thread.tacv2;messageid=…" or "f:17b9…").
+    ids = [activity.conversation.id] + ([activity.id] if activity.id is not None else [])
+    return all(isinstance(i, str) and _url_segment_safe(i) for i in ids)
 
 
 def tenant_of(activity: Activity) -> str:
@@ -59,6 +93,10 @@ def messages_handler(
             activity = Activity().deserialize(body)
         except Exception:  # msrest raises several kinds for wrongly typed fields
             return _problem(400, "activity has malformed fields")
+        if not valid_service_url(activity.service_url):
+            return _problem(400, "activity has no usable serviceUrl")
+        if not addressed(activity):
+            return _problem(400, "activity lacks conversation, from or recipient ids")
         try:
             # Authenticate before anything else sees the activity. botbuilder raises several
             # kinds for bad tokens (PermissionError, jwt errors, IndexError for an unknown key
@@ -75,9 +113,11 @@ def messages_handler(
             return _problem(403, "tenant not allowed")
         invoke_response = await adapter.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response:
-            return web.json_response(
-                data=serializer_helper(invoke_response.body), status=invoke_response.status
+            body = invoke_response.body
+            data = (
+                body if isinstance(body, (dict, list)) or body is None else serializer_helper(body)
             )
+            return web.json_response(data=data, status=invoke_response.status)
         return web.Response(status=201)
 
     return messages

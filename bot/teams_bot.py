@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from botbuilder.core import ActivityHandler, CardFactory, MessageFactory, TurnContext
+from botbuilder.core import (
+    ActivityHandler,
+    CardFactory,
+    InvokeResponse,
+    MessageFactory,
+    TurnContext,
+)
 from botbuilder.schema import Activity, ChannelAccount
 
 from bot.mentions import mentions_bot, strip_bot_mention
@@ -26,6 +32,7 @@ def reply_activity(reply: Reply) -> Activity:
 
 
 MAX_ASK_LENGTH = 1000
+UNKNOWN_ACTION = "Den handling kender jeg ikke (længere). (I don't know that action.)"
 CARD_ACTIONS = (CONFIRM, CANCEL, UNDO)
 
 
@@ -107,6 +114,38 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
                     "could not update card %s; sending the outcome as a new message", card_id
                 )
         await turn_context.send_activity(reply_activity(reply))
+
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """Universal Actions (``Action.Execute``): the same buttons as ``Action.Submit``.
+
+        Handled here rather than by botbuilder's ``on_adaptive_card_invoke``, whose error
+        responses for malformed values cannot be serialised (a 500). Anything that is not one of
+        our buttons gets a clear "unknown action" message; other invoke names keep botbuilder's
+        behaviour (501 for what the bot does not implement).
+        """
+        activity = turn_context.activity
+        if activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        value = activity.value if isinstance(activity.value, dict) else {}
+        action = value.get("action") if isinstance(value.get("action"), dict) else {}
+        data = action.get("data") if isinstance(action, dict) else None
+        user = user_of(activity)
+        text = UNKNOWN_ACTION
+        if isinstance(data, dict) and data.get("kombitbot") in CARD_ACTIONS:
+            outcome = await self._dialogs.card_action(data, user)
+            text = outcome.text if outcome is not None else UNKNOWN_ACTION
+        elif (asked := asked_from_card(data)) is not None:
+            reply = await self._dialogs.respond(asked, user)
+            await turn_context.send_activity(reply_activity(reply))
+            text = reply.text
+        return InvokeResponse(
+            status=200,
+            body={
+                "statusCode": 200,
+                "type": "application/vnd.microsoft.activity.message",
+                "value": text,
+            },
+        )
 
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext

@@ -163,3 +163,16 @@ async def test_every_example_in_the_help_card_really_works(bot: BotClient, lang:
         reply = await bot.ask(example)
         assert "Mente du" not in reply and "Did you mean" not in reply, example
         assert "Hvem er »vi«" not in reply and "Who is »we«" not in reply, example
+
+
+async def test_an_action_execute_invoke_is_answered(bot: BotClient) -> None:
+    """Universal Actions: the real invoke payload, with our data or with foreign data."""
+    invoke = teams_activity("invoke-adaptive-card-action-execute", bot.connector)
+    response = await bot.http.post("/api/messages", json=invoke)
+    assert response.status == 200
+    assert "kender jeg ikke" in (await response.json())["value"]
+    invoke["value"]["action"]["data"] = {"kombitbot": "ask", "text": "datastatus"}
+    response = await bot.http.post("/api/messages", json=invoke)
+    assert response.status == 200
+    [reply] = await bot.connector.wait_for(1)
+    assert "Datastatus" in reply.all_text()

@@ -61,6 +61,7 @@ class MockConnector:
     """Run with :meth:`start`; ``service_url`` goes into the activities the tests post."""
 
     received: list[ReceivedActivity] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _port: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -102,6 +103,11 @@ class MockConnector:
             )
             self._arrived.notify_all()
         return web.json_response({"id": f"mock-{next(self._ids)}"})
+
+    async def _unmatched(self, request: web.Request) -> web.Response:
+        """A request a real Bot Connector would not understand either: recorded, JSON 404."""
+        self.unmatched.append(f"{request.method} {request.raw_path}")
+        return web.json_response({"error": {"code": "NotFound"}}, status=404)
 
     async def _send(self, request: web.Request) -> web.Response:
         return await self._record(request, "send", None)
