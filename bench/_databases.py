@@ -3,31 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
-POSTGRES = os.environ.get(
-    "KOMBITBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-
-
-async def _admin(statement: str) -> None:
-    url = make_url(POSTGRES)
-    connection = await asyncpg.connect(
-        host=url.host,
-        port=url.port or 5432,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+from tests.support.databases import POSTGRES_ADMIN_URL, pg_admin
 
 
 def empty_database(backend: str, workdir: Path) -> tuple[str, str]:
@@ -35,10 +16,12 @@ def empty_database(backend: str, workdir: Path) -> tuple[str, str]:
     name = f"kombitbot_bench_{uuid.uuid4().hex[:10]}"
     if backend == "sqlite":
         return f"sqlite:///{workdir / (name + '.sqlite3')}", name
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    return make_url(POSTGRES).set(database=name).render_as_string(hide_password=False), name
+    asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+    return make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(
+        hide_password=False
+    ), name
 
 
 def drop(backend: str, name: str) -> None:
     if backend == "postgresql":
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -46,7 +46,14 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final, Literal, NamedTuple
 
-from kombitbot.dates import FuzzyDate, FuzzyDateError, Precision, infer_year, render_fuzzy_date
+from kombitbot.dates import (
+    MONTH_WORDS,
+    FuzzyDate,
+    FuzzyDateError,
+    Precision,
+    infer_year,
+    render_fuzzy_date,
+)
 
 __all__ = ["Period", "PeriodKind", "find_period"]
 
@@ -191,20 +198,10 @@ def _rx(pattern: str) -> re.Pattern[str]:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_MONTHS: Final[Mapping[str, int]] = MappingProxyType({
-    "januar": 1, "january": 1, "jan": 1,
-    "februar": 2, "february": 2, "feb": 2,
-    "marts": 3, "march": 3, "mar": 3,
-    "april": 4, "apr": 4,
-    "maj": 5, "may": 5,
-    "juni": 6, "june": 6, "jun": 6,
-    "juli": 7, "july": 7,  # not "jul": that is Christmas
-    "august": 8, "aug": 8,
-    "september": 9, "sept": 9, "sep": 9,
-    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-})  # fmt: skip
+# A question's "jul" is Christmas ("før jul"), not July as on a slide.
+_MONTHS: Final[Mapping[str, int]] = MappingProxyType(
+    {word: month for word, month in MONTH_WORDS.items() if word != "jul"}
+)  # fmt: skip
 
 _NUMBERS: Final[Mapping[str, int]] = MappingProxyType({
     "en": 1, "et": 1, "a": 1, "an": 1, "one": 1,

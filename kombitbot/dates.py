@@ -113,7 +113,7 @@ class FuzzyDate:
 
 # --------------------------------------------------------------------------- vocabulary
 
-_MONTHS: Final[dict[str, int]] = {
+MONTH_WORDS: Final[dict[str, int]] = {  # Danish and English month names and abbreviations
     "januar": 1, "january": 1, "jan": 1,
     "februar": 2, "february": 2, "feb": 2,
     "marts": 3, "march": 3, "mar": 3,
@@ -181,7 +181,7 @@ def _alternation(words: Sequence[str]) -> str:
 
 
 _NOT_LETTER: Final = r"(?![a-zæøå])"
-_MON: Final = rf"(?P<mon>{_alternation(list(_MONTHS))}){_NOT_LETTER}\.?"
+_MON: Final = rf"(?P<mon>{_alternation(list(MONTH_WORDS))}){_NOT_LETTER}\.?"
 _PART: Final = rf"(?:{_alternation(list(_PARTS))}){_NOT_LETTER}"
 _PART_SEP: Final = r"\s*(?:/|-to-|-til-|-|\s(?:to|til)\s)\s*"
 _PART_PAIR: Final = rf"(?P<p1>{_PART})(?:{_PART_SEP}(?P<p2>{_PART}))?"
@@ -338,7 +338,7 @@ def _month_of(m: re.Match[str]) -> int:
     groups = m.groupdict()
     name = groups.get("mon")
     if name:
-        return _MONTHS[name]
+        return MONTH_WORDS[name]
     return _check(int(m["m"]), 1, 12, "month")
 
 

@@ -29,7 +29,7 @@ def _pg_url(database: str) -> str:
     return make_url(POSTGRES_ADMIN_URL).set(database=database).render_as_string(hide_password=False)
 
 
-async def _pg_admin(statement: str) -> None:
+async def pg_admin(statement: str) -> None:
     url = make_url(POSTGRES_ADMIN_URL)
     connection = await asyncpg.connect(
         host=url.host,
@@ -70,7 +70,7 @@ class DatabaseFactory:
         name = self._new_name()
         if self.backend == "sqlite":
             return f"sqlite:///{self.workdir / (name + '.sqlite3')}"
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
         self._created.append(name)
         return _pg_url(name)
 
@@ -86,10 +86,10 @@ class DatabaseFactory:
             shutil.copyfile(make_url(self._template).database or "", target)
             return f"sqlite:///{target}"
         template = make_url(self._template).database
-        asyncio.run(_pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        asyncio.run(pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
         self._created.append(name)
         return _pg_url(name)
 
     def cleanup(self) -> None:
         for name in reversed(self._created):
-            asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
