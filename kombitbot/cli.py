@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,6 +50,23 @@ async def _import(settings: Settings, paths: list[Path]) -> int:
     return 0
 
 
+def _package(settings: Settings, out: Path, domain: str, teams_app_id: str) -> int:
+    from kombitbot.package import PackageError, PackageSettings, write_package
+
+    if not settings.app_id:
+        print(
+            "Set MicrosoftAppId (the bot's Entra app id) to build the app package.", file=sys.stderr
+        )
+        return 2
+    try:
+        path = write_package(PackageSettings(settings.app_id, domain, teams_app_id), out)
+    except PackageError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"Wrote {path} (validated against the Teams manifest schema v1.22).")
+    return 0
+
+
 async def _migrate(settings: Settings) -> int:
     store = Store(create_engine(settings.database_url))
     try:
@@ -69,12 +87,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     commands.add_parser("migrate", help="bring the database schema to the newest migration")
     commands.add_parser("serve", help="run the bot service (same as python app.py)")
+    packager = commands.add_parser(
+        "package",
+        help="write the Teams app zip (ids from MicrosoftAppId, domain from KOMBITBOT_DOMAIN)",
+    )
+    packager.add_argument("--out", type=Path, default=Path("build/kombitbot-teams-app.zip"))
+    packager.add_argument("--domain", default=os.environ.get("KOMBITBOT_DOMAIN", ""))
+    packager.add_argument("--teams-app-id", default=os.environ.get("KOMBITBOT_TEAMS_APP_ID", ""))
     args = parser.parse_args(argv)
     settings = Settings.from_env()
     if args.command == "import":
         return asyncio.run(_import(settings, args.paths))
     if args.command == "migrate":
         return asyncio.run(_migrate(settings))
+    if args.command == "package":
+        return _package(settings, args.out, args.domain, args.teams_app_id)
     from app import main as serve
 
     serve()

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import struct
+import zipfile
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from dialogs.router import recognise
+from kombitbot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_DIR = ROOT / "manifest"
@@ -47,3 +50,52 @@ def test_every_listed_command_is_one_the_bot_understands() -> None:
     assert titles
     for title in titles:
         assert recognise(title) is not None, title
+
+
+def test_the_package_command_writes_a_valid_app_zip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot_id = "2b9d6a3e-5a7c-4d1e-9f0b-4c3d2e1f0a9b"
+    monkeypatch.setenv("MicrosoftAppId", bot_id)
+    out = tmp_path / "app.zip"
+    assert main(["package", "--out", str(out), "--domain", "kombitbot.example.dk"]) == 0
+    with zipfile.ZipFile(out) as archive:
+        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        packaged = json.loads(archive.read("manifest.json"))
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    jsonschema.validators.validator_for(schema)(schema).validate(packaged)
+    assert packaged["id"] == bot_id
+    assert [bot["botId"] for bot in packaged["bots"]] == [bot_id]
+    assert packaged["validDomains"] == ["kombitbot.example.dk"]
+
+
+@pytest.mark.parametrize(
+    ("app_id", "domain", "message"),
+    [
+        ("", "kombitbot.example.dk", "Set MicrosoftAppId"),
+        ("not-a-guid", "kombitbot.example.dk", "must be a GUID"),
+        (
+            "2b9d6a3e-5a7c-4d1e-9f0b-4c3d2e1f0a9b",
+            "https://kombitbot.example.dk/api",
+            "must be a host name",
+        ),
+    ],
+)
+def test_the_package_command_refuses_bad_settings(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    app_id: str,
+    domain: str,
+    message: str,
+) -> None:
+    monkeypatch.setenv("MicrosoftAppId", app_id)
+    assert main(["package", "--out", str(tmp_path / "app.zip"), "--domain", domain]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "app.zip").exists()
+
+
+def test_the_packaged_schema_copy_is_the_official_one() -> None:
+    assert (
+        MANIFEST_DIR / "schema" / "MicrosoftTeams.schema.json"
+    ).read_bytes() == SCHEMA.read_bytes()
