@@ -106,7 +106,7 @@ async def _prepare_database(store: Store, startup: StartupState, settings: Setti
 
 def main() -> None:
     settings = Settings.from_env()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, json_lines=settings.log_format != "text")
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
 
 

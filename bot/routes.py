@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,7 @@ from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from kombitbot.logs import CORRELATION_ID
 from store.repository import Store
 
 log = logging.getLogger(__name__)
@@ -93,6 +95,14 @@ def messages_handler(
             activity = Activity().deserialize(body)
         except Exception:  # msrest raises several kinds for wrongly typed fields
             return _problem(400, "activity has malformed fields")
+        CORRELATION_ID.set(
+            request.headers.get("x-ms-correlation-id")
+            or f"{activity.id or ''}|{uuid.uuid4().hex[:12]}"
+        )
+        log.info(
+            "activity received",
+            extra={"activity_type": activity.type, "channel": activity.channel_id},
+        )
         if not valid_service_url(activity.service_url):
             return _problem(400, "activity has no usable serviceUrl")
         if not addressed(activity):

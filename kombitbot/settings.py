@@ -28,6 +28,7 @@ ENVIRONMENT_NAMES = {
     "load_builtin_data": "KOMBITBOT_LOAD_BUILTIN_DATA",
     "max_body_bytes": "KOMBITBOT_MAX_BODY_BYTES",
     "log_level": "LOG_LEVEL",
+    "log_format": "LOG_FORMAT",
     "admin_ids": "KOMBITBOT_ADMIN_IDS",
     "allowed_tenant_ids": "ALLOWED_TENANT_IDS",
     "channel_openid_metadata_url": "ToBotFromChannelOpenIdMetadataUrl",
@@ -56,6 +57,7 @@ class Settings:
     load_builtin_data: bool = True
     max_body_bytes: int = 256 * 1024
     log_level: str = "INFO"
+    log_format: str = "json"  # "json" (one object per line) or "text"
     admin_ids: tuple[str, ...] = ()  # AAD object ids of KOMBIT admins
     allowed_tenant_ids: tuple[str, ...] = ()  # empty: any tenant (set it in production)
     # Where Bot Framework's token signing keys are published; empty = Microsoft's public cloud.
