@@ -17,10 +17,10 @@ from typing import Literal
 
 from dialogs.answer import Answer
 from dialogs.answers import agreements, deadlines, frozen, meetings, people, tasks
-from dialogs.answers.common import Context, agreement_name
+from dialogs.answers.common import SIGNATURE_WORDS, TASK_WORDS, Context, agreement_name, task_name
 from dialogs.cards import ask_action, card, escape, text_block
 from dialogs.data_status import data_status_reply
-from dialogs.entities import EntityIndex, EntityRecord, Mention
+from dialogs.entities import EntityIndex, EntityKind, EntityRecord, Mention
 from dialogs.freshness import with_age_note
 from dialogs.help import help_reply
 from dialogs.index import build_index
@@ -39,6 +39,7 @@ from dialogs.self_report import (
     undone_reply,
 )
 from dialogs.timeexpr import Period, find_period
+from store.audit import AuditLine, AuditLog
 from store.db import is_database_unavailable
 from store.profiles import Profile, Profiles
 from store.repository import Store
@@ -137,8 +138,10 @@ class Dialogs:
         updates: StatusUpdates,
         clock: Callable[[], dt.datetime],
         is_admin: Callable[[str], bool],
+        audit_log: AuditLog | None = None,
     ) -> None:
         self._store = store
+        self._audit_log = audit_log or AuditLog(store.sessions)
         self._profiles = profiles
         self._updates = updates
         self._clock = clock
@@ -178,6 +181,8 @@ class Dialogs:
 
     async def _answer(self, text: str, lang: Language, snapshot: DataSnapshot, user: User) -> Reply:
         today = self._clock().date()
+        if AUDIT.match(text):
+            return await self._audit(text, lang, snapshot, user)
         period = find_period(text, today)
         searchable = _blank(text, period.span) if period else text
         mentions = self._entity_index(snapshot).find(searchable)
@@ -297,6 +302,37 @@ class Dialogs:
         if municipality:
             return agreements.agreements_for_municipality(ctx, municipality)
         return not_understood(text, [], lang)
+
+    async def _audit(self, text: str, lang: Language, snapshot: DataSnapshot, user: User) -> Reply:
+        """``log for Vejle`` / ``log i dag``: the audit log, for KOMBIT admins only."""
+        # "log for Vejle" is KOMBIT's Danish; only English words make it English.
+        lang = "en" if re.search(r"\b(?:change log|audit|today)\b", text, re.I) else "da"
+        if not self._is_admin(user.aad_object_id):
+            return Reply(
+                text="Ændringsloggen kan kun ses af KOMBIT-administratorer."
+                if lang == "da"
+                else "Only KOMBIT admins can see the change log."
+            )
+        ctx = Context(snapshot, self._clock().date(), lang)
+        kinds: tuple[EntityKind, ...] = ("municipality",)
+        mentions = self._entity_index(snapshot).find(text, kinds=kinds)
+        municipality = next((m.resolved.key for m in mentions if m.resolved is not None), None)
+        since = None
+        if TODAY.search(text):
+            now = self._clock()
+            since = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        lines = await self._audit_log.entries(municipality=municipality, since=since)
+        title = (
+            ctx.t("Ændringslog", "Change log")
+            + (f" – {municipality}" if municipality else "")
+            + (ctx.t(" – i dag", " – today") if since else "")
+        )
+        answer = Answer(title=title, lang=lang, limit=None if ctx.show_all else 20)
+        if not lines:
+            answer.intro = ctx.t("Ingen ændringer.", "No changes.")
+        tz = self._clock().tzinfo
+        answer.section("", [audit_line(line, ctx, tz) for line in lines])
+        return answer.reply()
 
     async def _self_report(
         self,
@@ -440,6 +476,31 @@ NO_IDENTITY: dict[Language, str] = {
     "da": "Jeg kan ikke se, hvem du er (Teams sendte ingen bruger-id), så jeg kan ikke gemme det.",
     "en": "I cannot see who you are (Teams sent no user id), so I cannot store that.",
 }
+
+
+AUDIT = re.compile(
+    r"^\s*(?:vis )?(?:log|ændringslog|aendringslog|audit(?: log)?|change log)\b", re.I
+)
+TODAY = re.compile(r"\b(?:i dag|today)\b", re.I)
+
+
+def audit_line(line: AuditLine, ctx: Context, tz: dt.tzinfo | None) -> str:
+    """ "25.11.2025 10:00 – Mette: Vejle, FLIS: Databehandleraftale … ukendt → underskrevet"."""
+    if line.entity == "agreement" and line.entity_key in ctx.snapshot.agreements:
+        name = agreement_name(ctx.snapshot.agreements[line.entity_key], ctx.snapshot)
+        words = SIGNATURE_WORDS
+    elif line.entity_key in ctx.snapshot.tasks:
+        name = task_name(ctx.snapshot.tasks[line.entity_key], ctx.snapshot)
+        words = TASK_WORDS
+    else:
+        name, words = line.entity_key, SIGNATURE_WORDS
+    unknown = words["unknown"][ctx.lang]
+    before = words.get(line.before, {}).get(ctx.lang, unknown) if line.before else unknown
+    after = words.get(line.after, {}).get(ctx.lang, unknown) if line.after else unknown
+    when = line.at.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+    kind = ctx.t(" (fortrydelse)", " (undo)") if line.action == "undo" else ""
+    undone = ctx.t(" – senere fortrudt", " – later undone") if line.undone else ""
+    return f"{when} – {line.actor}{kind}: {line.municipality}, {name}: {before} → {after}{undone}"
 
 
 def whoami(profile: Profile | None, lang: Language) -> Reply:

@@ -150,3 +150,38 @@ async def test_the_clicked_card_is_replaced_by_the_outcome(bot: BotClient) -> No
     assert (update.method, update.reply_to_id) == ("update", card_id)
     assert update.conversation_id == proposal.conversation_id
     assert "Gemt: Vejle har underskrevet »FLIS: Databehandleraftale - ny skabelon«" in outcome
+
+
+async def test_an_admin_reads_the_change_log_for_a_municipality(bot: BotClient) -> None:
+    await bot.ask("jeg er programleder i Vejle")
+    await bot.ask("vi har underskrevet FLIS-databehandleraftalen")
+    await click(bot, button(last_card(bot), "Bekræft"))
+    await click(bot, button(last_card(bot), "Fortryd ændringen"))
+    log = await bot.ask("log for Vejle")
+    assert "Ændringslog – Vejle" in log
+    assert (
+        "Vejle, FLIS: Databehandleraftale - ny skabelon: status ukendt → underskrevet – senere fortrudt"
+        in log
+    )
+    assert (
+        "(fortrydelse): Vejle, FLIS: Databehandleraftale - ny skabelon: underskrevet → status ukendt"
+        in log
+    )
+    assert "Ingen ændringer." in await bot.ask("log for Vejen")
+    assert "Ændringslog – i dag" in await bot.ask("log i dag")
+
+
+async def test_only_admins_see_the_change_log(database_url: str) -> None:
+    store = Store(create_engine(database_url))
+    try:
+        dialogs = Dialogs(
+            store,
+            Profiles(store.sessions),
+            StatusUpdates(store.sessions),
+            lambda: FIXED_NOW,
+            lambda _aad: False,
+        )
+        reply = await dialogs.respond("log for Vejle", User("aad-x", "29:x", "X", "conv"))
+        assert "kun ses af KOMBIT-administratorer" in reply.text
+    finally:
+        await store.close()
