@@ -16,6 +16,7 @@ from dialogs.answers.common import (
     is_stale,
     newest_first_key,
     sentence,
+    solution_code,
     status_date_note,
     status_word,
     when,
@@ -264,7 +265,7 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
 
 def solution_agreements(ctx: Context, solution: str) -> Reply:
     agreements = [a for a in ctx.snapshot.agreements.values() if a.solution == solution]
-    code = ctx.snapshot.solutions[solution].code if solution in ctx.snapshot.solutions else solution
+    code = solution_code(solution, ctx.snapshot)
     answer = Answer(title=ctx.t(f"Aftaler – {code}", f"Agreements – {code}"), lang=ctx.lang)
     if not agreements:
         answer.intro = ctx.t(

@@ -88,15 +88,19 @@ def status_date_note(raw: str, day: dt.date | None, ctx: Context) -> str:
     return note + "."
 
 
+def solution_code(key: str | None, snapshot: DataSnapshot, *, fallback: str = "") -> str:
+    """How users write a solution ("SAPA", "FKI-SP"), from its key; ``fallback`` if unknown."""
+    solution = snapshot.solutions.get(key or "")
+    return solution.code if solution is not None else (fallback or key or "")
+
+
 def agreement_name(agreement: Agreement, snapshot: DataSnapshot) -> str:
-    solution = snapshot.solutions.get(agreement.solution or "")
-    code = solution.code if solution else agreement.solution_as_written
+    code = solution_code(agreement.solution, snapshot, fallback=agreement.solution_as_written)
     return f"{code}: {agreement.title}" if code else agreement.title
 
 
 def task_name(task: Task, snapshot: DataSnapshot) -> str:
-    solution = snapshot.solutions.get(task.solution or "")
-    project = solution.code if solution else task.project
+    project = solution_code(task.solution, snapshot, fallback=task.project)
     label = f"{task.code} – {task.title}" if task.code else task.title
     if not project or label.casefold().startswith(project.casefold()):
         return label  # "FLIS: Underskriv …" already names its project

@@ -9,6 +9,7 @@ from dialogs.answers.common import (
     deadline_phrase,
     newest_first_key,
     sentence,
+    solution_code,
     status_date_note,
     status_word,
     task_name,
@@ -111,7 +112,7 @@ def who_task(ctx: Context, task: Task) -> Reply:
 def project_tasks(ctx: Context, solution: str) -> Reply:
     """ "hvilke KLIK-opgaver har SAPA?": newest first, with deadlines as precise as written."""
     tasks = [t for t in ctx.snapshot.tasks.values() if t.solution == solution]
-    code = ctx.snapshot.solutions[solution].code if solution in ctx.snapshot.solutions else solution
+    code = solution_code(solution, ctx.snapshot)
     answer = Answer(title=ctx.t(f"KLIK-opgaver – {code}", f"KLIK tasks – {code}"), lang=ctx.lang)
     if not tasks:
         answer.intro = ctx.t(
