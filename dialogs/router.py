@@ -192,14 +192,15 @@ class Dialogs:
         ambiguous = next((m for m in mentions if m.ambiguous), None)
         if ambiguous is not None and intent is not Intent.WHOAMI:
             return ask_back(text, ambiguous, lang)
-        ctx = Context(snapshot, today, lang, show_all=signals(text).show_all)
+        said = signals(text)
+        ctx = Context(snapshot, today, lang, show_all=said.show_all)
         resolved: dict[str, list[str]] = {}
         for mention in mentions:
             if mention.resolved is not None:
                 resolved.setdefault(mention.kind, []).append(mention.resolved.key)
         named = resolved.get("municipality", [])
         municipality: str | None = named[0] if named else None
-        we = signals(text).we and municipality is None
+        we = said.we and municipality is None
         profile: Profile | None = None
         if intent in (Intent.WHOAMI, Intent.FORGET_ME, Intent.REGISTER) or we:
             profile = await self._profiles.get(user.aad_object_id)
@@ -215,7 +216,7 @@ class Dialogs:
             return who_is_we(lang)
         if intent is Intent.SELF_REPORT:
             return await self._self_report(ctx, text, resolved, municipality, user)
-        reply = self._dispatch(intent, ctx, text, resolved, municipality, period)
+        reply = self._dispatch(intent, ctx, text, resolved, municipality, period, said.signed)
         return with_age_note(reply, snapshot.latest_deck_day, today, lang)
 
     def _dispatch(
@@ -226,6 +227,7 @@ class Dialogs:
         resolved: dict[str, list[str]],
         municipality: str | None,
         period: Period | None,
+        signed: bool,
     ) -> Reply:
         snapshot = ctx.snapshot
         solutions = resolved.get("solution", [])
@@ -246,11 +248,11 @@ class Dialogs:
             Intent.SOLUTION_AGREEMENTS,
             Intent.AGREEMENTS_FOR_MUNICIPALITY,
         ):
-            found = agreements.find_agreements(ctx, text, solutions, resolved.get("agreement", []))
             if intent is Intent.SOLUTION_AGREEMENTS and solutions:
                 return agreements.solution_agreements(ctx, solutions[0])
+            found = agreements.find_agreements(ctx, text, solutions, resolved.get("agreement", []))
             if len(found) == 1 or (found and found[0].signatures and not found[1].signatures):
-                return agreements.who_agreement(ctx, found[0], signed=signals(text).signed)
+                return agreements.who_agreement(ctx, found[0], signed=signed)
             if found:
                 return ask_which(
                     text,

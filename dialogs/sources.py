@@ -43,13 +43,8 @@ def describe_source(source: str, labels: Mapping[str, str]) -> str:
     ``labels`` maps a deck's seed file to its meeting label (``DataSnapshot.deck_labels``).
     """
     described: list[str] = []
-    for part in (p.strip() for p in source.split("; ") if p.strip()):
-        seed, _, heading = part.partition(" | ")
-        deck = labels.get(seed.strip())
-        if deck is None:
-            described.append(part)
-            continue
-        text = f"{deck}, slide »{heading.strip()}«" if heading else deck
+    for deck, heading in source_parts(source, labels):
+        text = f"{deck}, slide »{heading}«" if heading else deck
         if text not in described:
             described.append(text)
     return "; ".join(described)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from kombitbot.settings import Settings
 from store.db import create_engine
-from store.importing import ImportFile, ImportRejected, import_files
+from store.importing import ImportFile, ImportRejected
 from store.repository import Store
 
 
@@ -26,7 +26,7 @@ async def _import(settings: Settings, paths: list[Path]) -> int:
         await store.migrate()
         files = [ImportFile.from_path(p) for p in paths]
         try:
-            result = await import_files(store.sessions, files, kind="file", imported_by="cli")
+            result = await store.import_files(files, kind="file", imported_by="cli")
         except ImportRejected as rejected:
             for error in rejected.errors:
                 print(error, file=sys.stderr)

@@ -551,10 +551,6 @@ class PendingAction(Base):
     audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
 
 
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 __all__ = [
     "AgendaItem",
     "Agreement",

@@ -39,9 +39,19 @@ class Store:
         await migrate(self.engine)
 
     async def load_builtin_if_empty(self) -> ImportResult:
-        return await import_files(
+        result = await import_files(
             self.sessions, builtin_files(), kind="builtin", only_if_empty=True
         )
+        self.invalidate()
+        return result
+
+    async def import_files(
+        self, files: list[ImportFile], *, kind: str, imported_by: str | None
+    ) -> ImportResult:
+        """Import files (all or nothing); this instance's answers see the result at once."""
+        result = await import_files(self.sessions, files, kind=kind, imported_by=imported_by)
+        self.invalidate()
+        return result
 
     async def readiness(self) -> Readiness:
         return await check_ready(self.engine, self._head)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dialogs.freshness import STALE_AFTER
 from dialogs.reply import Language
 from kombitbot.dates import FuzzyDate, Precision, render_fuzzy_date
 from store.snapshot import Agreement, DataSnapshot, MunicipalityStatus, Task
@@ -20,7 +21,6 @@ TASK_WORDS: dict[str, dict[Language, str]] = {
     "not_started": {"da": "ikke påbegyndt", "en": "not started"},
     "unknown": {"da": "status ukendt", "en": "status unknown"},
 }
-STALE_AFTER = dt.timedelta(days=30)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,13 +78,12 @@ def status_date_note(raw: str, day: dt.date | None, ctx: Context) -> str:
     if not raw:
         return ctx.t("Ingen statusdato i kilden.", "The source gives no status date.")
     note = ctx.t(f"Status opgjort {raw}", f"Status as of {raw}")
-    if day is not None:
+    if day is not None and is_stale(day, ctx):
         age = (ctx.today - day).days
-        if age > STALE_AFTER.days:
-            note += ctx.t(
-                f" – {age} dage gammel; tjek KLIK for den aktuelle status",
-                f" – {age} days old; check KLIK for the current status",
-            )
+        note += ctx.t(
+            f" – {age} dage gammel; tjek KLIK for den aktuelle status",
+            f" – {age} days old; check KLIK for the current status",
+        )
     return note + "."
 
 
