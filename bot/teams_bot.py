@@ -6,29 +6,25 @@ import logging
 
 from botbuilder.core import (
     ActivityHandler,
-    CardFactory,
     InvokeResponse,
-    MessageFactory,
     TurnContext,
 )
 from botbuilder.schema import Activity, ChannelAccount
 
+from bot.activities import reply_activity
+from bot.file_import import FileImport, shared_files
 from bot.mentions import mentions_bot, strip_bot_mention
+from bot.poll_bot import PollBot
+from bot.reminder_admin import ReminderAdmin
+from bot.reminder_bot import ReminderBot
 from dialogs.cards import ASK
+from dialogs.polls.cards import POLL_ACTIONS
+from dialogs.reminders.buttons import REMINDER_ACTIONS
 from dialogs.reply import Reply
 from dialogs.router import Dialogs, User
 from dialogs.self_report import CANCEL, CONFIRM, UNDO
 
 log = logging.getLogger(__name__)
-
-
-def reply_activity(reply: Reply) -> Activity:
-    """A card with its text fallback (``summary`` and the card's ``fallbackText``), or text."""
-    if reply.card is None:
-        return MessageFactory.text(reply.text)
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
-    activity.summary = reply.text
-    return activity
 
 
 MAX_ASK_LENGTH = 1000
@@ -73,11 +69,32 @@ def is_personal(activity: Activity) -> bool:
 class KombitBot(ActivityHandler):  # type: ignore[misc]
     """In personal chat every message is for the bot; elsewhere only when @mentioned."""
 
-    def __init__(self, dialogs: Dialogs) -> None:
+    def __init__(
+        self,
+        dialogs: Dialogs,
+        file_import: FileImport | None = None,
+        *,
+        polls: PollBot | None = None,
+        reminders: ReminderBot | None = None,
+        reminder_admin: ReminderAdmin | None = None,
+    ) -> None:
         self._dialogs = dialogs
+        self._file_import = file_import
+        self._polls = polls
+        self._reminders = reminders
+        self._reminder_admin = reminder_admin
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity
+        if self._reminders is not None:
+            # An install event may have been missed: any message shows where the bot is.
+            await self._reminders.noticed(turn_context, is_personal(activity))
+        # A file attached in personal chat is an admin's data import (bot/file_import.py).
+        files = shared_files(activity) if is_personal(activity) else []
+        if files and self._file_import is not None:
+            reply = await self._file_import.respond(files, user_of(activity))
+            await turn_context.send_activity(reply_activity(reply))
+            return
         bot_id = activity.recipient.id if activity.recipient else ""
         user = user_of(activity)
         if isinstance(activity.value, dict) and activity.value.get("kombitbot") in CARD_ACTIONS:
@@ -85,12 +102,42 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
             if answer is not None:
                 await self._replace_card(turn_context, answer, activity.reply_to_id)
             return
+        if (
+            self._polls is not None
+            and isinstance(activity.value, dict)
+            and activity.value.get("kombitbot") in POLL_ACTIONS
+        ):
+            await self._polls.card_action(
+                turn_context, activity.value, is_personal(activity), invoke=False
+            )
+            return
+        if (
+            self._reminders is not None
+            and isinstance(activity.value, dict)
+            and activity.value.get("kombitbot") in REMINDER_ACTIONS
+        ):
+            await self._reminders.card_action(
+                turn_context, activity.value, is_personal(activity), invoke=False
+            )
+            return
         asked = asked_from_card(activity.value)
         if asked is not None:
             text = asked  # a button on one of our cards; its submit is always for the bot
         elif is_personal(activity) or mentions_bot(activity.entities, bot_id):
             text = strip_bot_mention(activity.text or "", activity.entities, bot_id)
         else:
+            return
+        if self._polls is not None and await self._polls.message(
+            turn_context, text, is_personal(activity)
+        ):
+            return
+        if self._reminder_admin is not None and await self._reminder_admin.message(
+            turn_context, text
+        ):
+            return
+        if self._reminders is not None and await self._reminders.message(
+            turn_context, text, is_personal(activity)
+        ):
             return
         reply = await self._dialogs.respond(text, user)
         await turn_context.send_activity(reply_activity(reply))
@@ -124,6 +171,9 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         behaviour (501 for what the bot does not implement).
         """
         activity = turn_context.activity
+        if activity.name == "fileConsent/invoke" and self._polls is not None:
+            await self._polls.file_consent(turn_context)
+            return InvokeResponse(status=200)
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         value = activity.value if isinstance(activity.value, dict) else {}
@@ -134,6 +184,22 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         if isinstance(data, dict) and data.get("kombitbot") in CARD_ACTIONS:
             outcome = await self._dialogs.card_action(data, user)
             text = outcome.text if outcome is not None else UNKNOWN_ACTION
+        elif (
+            self._polls is not None
+            and isinstance(data, dict)
+            and data.get("kombitbot") in POLL_ACTIONS
+        ):
+            text = await self._polls.card_action(
+                turn_context, data, is_personal(activity), invoke=True
+            )
+        elif (
+            self._reminders is not None
+            and isinstance(data, dict)
+            and data.get("kombitbot") in REMINDER_ACTIONS
+        ):
+            text = await self._reminders.card_action(
+                turn_context, data, is_personal(activity), invoke=True
+            )
         elif (asked := asked_from_card(data)) is not None:
             reply = await self._dialogs.respond(asked, user)
             await turn_context.send_activity(reply_activity(reply))
@@ -150,9 +216,34 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
-        """Introduce the bot when it is added to a personal chat."""
+        """Remember where the bot was added; introduce it when that is a personal chat."""
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
-        if is_personal(activity) and any(m.id == bot_id for m in members_added):
+        if not any(m.id == bot_id for m in members_added):
+            return
+        if self._reminders is not None:
+            await self._reminders.installed(turn_context, is_personal(activity))
+        if is_personal(activity):
             reply = await self._dialogs.respond("hjælp")
             await turn_context.send_activity(reply_activity(reply))
+
+    async def on_members_removed_activity(
+        self, members_removed: list[ChannelAccount], turn_context: TurnContext
+    ) -> None:
+        """The bot was removed: it may no longer speak there (nor in a team's channels)."""
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else ""
+        if self._reminders is not None and any(m.id == bot_id for m in members_removed):
+            await self._reminders.removed(turn_context, is_personal(activity), uninstalled=False)
+
+    async def on_installation_update_add(self, turn_context: TurnContext) -> None:
+        """``installationUpdate`` add / add-upgrade: the bot may speak here."""
+        if self._reminders is not None:
+            await self._reminders.installed(turn_context, is_personal(turn_context.activity))
+
+    async def on_installation_update_remove(self, turn_context: TurnContext) -> None:
+        """``installationUpdate`` remove / remove-upgrade: the bot may no longer speak here."""
+        if self._reminders is not None:
+            await self._reminders.removed(
+                turn_context, is_personal(turn_context.activity), uninstalled=True
+            )

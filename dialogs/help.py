@@ -33,7 +33,28 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
         ("Hvem kan jeg spørge om VALG?", "kontaktpersoner"),
         ("Hvornår gik Vejle live på KY?", "udrulning og bølger"),
         ("Jeg er programleder i Vejle", "så betyder »vi« Vejle"),
+        (
+            "Vi har underskrevet FLIS-databehandleraftalen",
+            "meld jeres egen status (du bekræfter på et kort og kan fortryde)",
+        ),
         ("datastatus", "hvilke data jeg kender, hvor de kommer fra, og hvor gamle de er"),
+        (
+            "afstemning: Er I klar til KY? Ja; Nej; Måske",
+            "en live-afstemning i chatten (KOMBIT-admins); også »evaluering« og »bedømmelse«",
+        ),
+        ("resultater", "resultaterne af seneste afstemning; »luk afstemning« lukker den"),
+        (
+            "abonnér",
+            "påmindelser før frister og frozen zones her i chatten; også »abonnér på Vejle«, "
+            "»abonnér på SAPA«, »abonnér på Region Nordjylland«, »afmeld alt«",
+        ),
+        ("mine abonnementer", "hvad denne chat får påmindelser om"),
+        ("kanaler", "hvor jeg sender påmindelser (KOMBIT-admins)"),
+        (
+            "påmindelser i morgen",
+            "hvilke påmindelser der går ud hvor (KOMBIT-admins); også »send påmindelser nu«, "
+            "»pause påmindelser«, »genoptag påmindelser«",
+        ),
     ],
     "en": [
         (
@@ -49,7 +70,28 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
         ("Who can I ask about VALG?", "contacts"),
         ("When did Vejle go live on KY?", "rollouts and waves"),
         ("I am programme leader for Vejle", "then »we« means Vejle"),
+        (
+            "We have signed the FLIS data processing agreement",
+            "report your own status (you confirm on a card and can undo it)",
+        ),
         ("data status", "which data I know, where it comes from and how old it is"),
+        (
+            "poll: Are you ready for KY? Yes; No; Maybe",
+            "a live poll in the chat (KOMBIT admins); also »evaluation« and »rating«",
+        ),
+        ("results", "the latest poll's results; »close poll« closes it"),
+        (
+            "subscribe",
+            "reminders before deadlines and frozen zones in this chat; also »subscribe to "
+            "Vejle«, »subscribe to SAPA«, »subscribe to Region Nordjylland«, »unsubscribe all«",
+        ),
+        ("my subscriptions", "what this chat gets reminders about"),
+        ("channels", "where I send reminders (KOMBIT admins)"),
+        (
+            "reminders tomorrow",
+            "which reminders go out where (KOMBIT admins); also »send reminders now«, "
+            "»pause reminders«, »resume reminders«",
+        ),
     ],
 }
 
@@ -96,10 +138,6 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
             "og frozen zones. Skriv til mig her, eller nævn @kombitbot i en kanal."
         )
         can = "Spørg fx:"
-        coming = (
-            "Under udvikling: indberetning af jeres egen status, afstemninger på "
-            "programledermødet og påmindelser før frister."
-        )
         knows = "Jeg kender:"
     else:
         title = "kombitbot – help"
@@ -108,10 +146,6 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
             "frozen zones. Write to me here, or mention @kombitbot in a channel."
         )
         can = "Ask for example:"
-        coming = (
-            "In development: reporting your own status, polls in the programme-leader meeting "
-            "and reminders before deadlines."
-        )
         knows = "What I know:"
     today_status = status_line(overview.newest_status, today, lang)
     items = [f"**{escape(cmd)}** – {escape(what)}" for cmd, what in commands]
@@ -123,7 +157,6 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
         text_block(knows, weight="Bolder"),
         fact_set(_data_facts(overview, lang)),
         text_block(escape(today_status), isSubtle=True),
-        text_block(escape(coming), isSubtle=True, size="Small"),
     ]
     fallback = "\n".join(
         [title, intro, can, *(f"- {cmd}: {what}" for cmd, what in commands), today_status]

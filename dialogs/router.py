@@ -8,10 +8,11 @@ A name that could mean two things is asked back, never guessed.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -139,8 +140,13 @@ class Dialogs:
         clock: Callable[[], dt.datetime],
         is_admin: Callable[[str], bool],
         audit_log: AuditLog | None = None,
+        on_status_changed: Callable[[str, str], Awaitable[object]] | None = None,
     ) -> None:
+        """``on_status_changed(kind, key)``: told after a confirmed or undone status change,
+        so reminder cards already posted can show it (run in the background)."""
         self._store = store
+        self._on_status_changed = on_status_changed
+        self._background: set[asyncio.Task[object]] = set()
         self._audit_log = audit_log or AuditLog(store.sessions)
         self._profiles = profiles
         self._updates = updates
@@ -148,10 +154,40 @@ class Dialogs:
         self._is_admin = is_admin
         self._index: tuple[int, EntityIndex] | None = None
 
+    def _status_changed(self, kind: str, key: str) -> None:
+        """Refresh posted reminder cards without keeping the user's turn waiting."""
+        if self._on_status_changed is None:
+            return
+
+        async def notify() -> object:
+            try:
+                return await self._on_status_changed(kind, key)  # type: ignore[misc]
+            except Exception:
+                log.warning("updating posted cards after a status change failed", exc_info=True)
+                return None
+
+        task: asyncio.Task[object] = asyncio.ensure_future(notify())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
     def _entity_index(self, snapshot: DataSnapshot) -> EntityIndex:
         if self._index is None or self._index[0] != snapshot.version:
             self._index = (snapshot.version, build_index(snapshot))
         return self._index[1]
+
+    async def resolve(self, text: str, kinds: Collection[EntityKind]) -> list[Mention]:
+        """The names of ``kinds`` in ``text``, read exactly as questions are (ambiguous ones
+        included), so other features ask back as the Q&A does; when running text names none,
+        the text is looked up as one name typed on its own ("vejen" after a command)."""
+        index = self._entity_index(await self._store.snapshot())
+        mentions = index.find(text, kinds)
+        if mentions:
+            return mentions
+        for kind in kinds:
+            found = index.lookup(text, kind)
+            if found is not None:
+                return [found]
+        return []
 
     async def respond(self, text: str, user: User | None = None) -> Reply:
         """The reply to one message; a database outage gets a clear "try again" answer."""
@@ -400,6 +436,7 @@ class Dialogs:
                     return Reply(text="Fortrudt – intet er ændret.")
                 applied = await self._updates.confirm(action_id, actor, self._clock())
                 self._store.invalidate()
+                self._status_changed(applied.change.target, applied.change.key)
                 return saved_reply(applied.change, applied.audit_id, ctx)
             if kind == UNDO:
                 audit_id = value.get("audit")
@@ -409,6 +446,7 @@ class Dialogs:
                     audit_id, actor, self._clock(), is_admin=self._is_admin(user.aad_object_id)
                 )
                 self._store.invalidate()
+                self._status_changed(undone.change.target, undone.change.key)
                 return undone_reply(undone.change, ctx)
         except UpdateRefused as refused:
             return Reply(text=REFUSED[refused.reason]["da"])
@@ -488,6 +526,38 @@ TODAY = re.compile(r"\b(?:i dag|today)\b", re.I)
 
 def audit_line(line: AuditLine, ctx: Context, tz: dt.tzinfo | None) -> str:
     """ "25.11.2025 10:00 – Mette: Vejle, FLIS: Databehandleraftale … ukendt → underskrevet"."""
+    when = line.at.astimezone(tz).strftime("%d.%m.%Y %H:%M")
+    if line.imported is not None:  # "… – Mette: import af agreements.csv (12 rækker, 3 nye …)"
+        n = line.imported
+        rows = f"{n.rows} " + (ctx.t("række", "row") if n.rows == 1 else ctx.t("rækker", "rows"))
+        changes = (
+            ctx.t(
+                f"{n.inserted} nye, {n.updated} ændrede", f"{n.inserted} new, {n.updated} updated"
+            )
+            if n.inserted or n.updated
+            else ctx.t("ingen ændringer", "no changes")
+        )
+        what = ctx.t("import af", "import of")
+        return f"{when} – {line.actor}: {what} {line.entity_key} ({rows}, {changes})"
+    if line.entity == "poll":  # "… – Mette: åbnede afstemningen »Frokost?«"
+        verb = (
+            ctx.t("åbnede afstemningen", "opened the poll")
+            if line.action == "poll_open"
+            else ctx.t("lukkede afstemningen", "closed the poll")
+        )
+        return f"{when} – {line.actor}: {verb} »{line.title}«"
+    if line.entity == "reminders":  # "… – Mette: satte påmindelserne på pause"
+        verb = {
+            "reminders_pause": ctx.t("satte påmindelserne på pause", "paused the reminders"),
+            "reminders_resume": ctx.t("genoptog påmindelserne", "resumed the reminders"),
+        }.get(
+            line.action,
+            ctx.t(
+                f"sendte påmindelserne for {line.entity_key}",
+                f"sent the reminders for {line.entity_key}",
+            ),
+        )
+        return f"{when} – {line.actor}: {verb}"
     if line.entity == "agreement" and line.entity_key in ctx.snapshot.agreements:
         name = agreement_name(ctx.snapshot.agreements[line.entity_key], ctx.snapshot)
         words = SIGNATURE_WORDS
@@ -499,7 +569,6 @@ def audit_line(line: AuditLine, ctx: Context, tz: dt.tzinfo | None) -> str:
     unknown = words["unknown"][ctx.lang]
     before = words.get(line.before, {}).get(ctx.lang, unknown) if line.before else unknown
     after = words.get(line.after, {}).get(ctx.lang, unknown) if line.after else unknown
-    when = line.at.astimezone(tz).strftime("%d.%m.%Y %H:%M")
     kind = ctx.t(" (fortrydelse)", " (undo)") if line.action == "undo" else ""
     undone = ctx.t(" – senere fortrudt", " – later undone") if line.undone else ""
     return f"{when} – {line.actor}{kind}: {line.municipality}, {name}: {before} → {after}{undone}"

@@ -1,9 +1,11 @@
-"""``kombitbot`` command line: import data files, migrate the database, run the service."""
+"""``kombitbot`` command line: import data files, migrate the database, send the day's
+reminders, run the service."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
@@ -77,6 +79,40 @@ async def _migrate(settings: Settings) -> int:
     return 0
 
 
+async def _remind(settings: Settings, day: dt.date | None, dry_run: bool) -> int:
+    """One fan-out (idempotent through the ledger), or with ``dry_run`` what it would send."""
+    from app import reminder_runtime
+    from bot.adapter import create_adapter
+    from dialogs.reminder_admin import preview_text, summary_text
+
+    tz = settings.tz
+    store = Store(create_engine(settings.database_url))
+    try:
+        await store.migrate()
+        runtime = reminder_runtime(
+            settings, store, create_adapter(settings), lambda: dt.datetime.now(tz)
+        )
+        try:
+            day = day or runtime.fanout.today()
+            if dry_run:
+                print(preview_text(await runtime.fanout.preview(day), "da"))
+                return 0
+            summary = await runtime.fanout.run(day)
+        finally:
+            await runtime.close()
+    finally:
+        await store.close()
+    print(summary_text(summary, "da"))
+    return 1 if summary.failed else 0
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-12-12") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="kombitbot", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -87,6 +123,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     importer.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     commands.add_parser("migrate", help="bring the database schema to the newest migration")
     commands.add_parser("serve", help="run the bot service (same as python app.py)")
+    remind = commands.add_parser(
+        "remind",
+        help="send a day's reminders now (sends nothing twice: safe to repeat or run anywhere)",
+    )
+    remind.add_argument("--day", type=_day, default=None, help="YYYY-MM-DD (default: today)")
+    remind.add_argument(
+        "--dry-run", action="store_true", help="only show what would be sent, and where"
+    )
     packager = commands.add_parser(
         "package",
         help="write the Teams app zip (ids from MicrosoftAppId, domain from KOMBITBOT_DOMAIN)",
@@ -102,6 +146,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_migrate(settings))
     if args.command == "package":
         return _package(settings, args.out, args.domain, args.teams_app_id)
+    if args.command == "remind":
+        import logging
+
+        from kombitbot.logs import configure_logging
+
+        if not logging.getLogger().handlers:  # the delivery log, unless a host set one up
+            configure_logging(settings.log_level, json_lines=settings.log_format != "text")
+        return asyncio.run(_remind(settings, args.day, args.dry_run))
     from app import main as serve
 
     serve()

@@ -8,6 +8,8 @@ time and memory, which count against the service's start-to-ready budget.)
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -32,6 +34,18 @@ ENVIRONMENT_NAMES = {
     "admin_ids": "KOMBITBOT_ADMIN_IDS",
     "allowed_tenant_ids": "ALLOWED_TENANT_IDS",
     "channel_openid_metadata_url": "ToBotFromChannelOpenIdMetadataUrl",
+    "trusted_download_hosts": "KOMBITBOT_TRUSTED_DOWNLOAD_HOSTS",
+    "max_import_bytes": "KOMBITBOT_MAX_IMPORT_BYTES",
+    "poll_secret": "KOMBITBOT_POLL_SECRET",
+    "reminder_time": "KOMBITBOT_REMINDER_TIME",
+    "reminder_latest_time": "KOMBITBOT_REMINDER_LATEST_TIME",
+    "reminder_scheduler": "KOMBITBOT_REMINDER_SCHEDULER",
+    "reminder_lease_seconds": "KOMBITBOT_REMINDER_LEASE_SECONDS",
+    "reminder_max_attempts": "KOMBITBOT_REMINDER_MAX_ATTEMPTS",
+    "reminder_retry_base_ms": "KOMBITBOT_REMINDER_RETRY_BASE_MS",
+    "teams_rate_per_tenant": "KOMBITBOT_TEAMS_RATE_PER_TENANT",
+    "teams_rate_per_conversation": "KOMBITBOT_TEAMS_RATE_PER_CONVERSATION",
+    "teams_rate_per_conversation_30s": "KOMBITBOT_TEAMS_RATE_PER_CONVERSATION_30S",
 }
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
@@ -40,6 +54,20 @@ APP_TYPES = {"MultiTenant", "SingleTenant", "UserAssignedMSI"}
 
 class SettingsError(ValueError):
     """A setting has a value the service cannot run with; the message names the variable."""
+
+
+def _clock_time(value: str, field: str) -> dt.time:
+    """ "09:00" → 09:00; anything else names the variable."""
+    hours, _, minutes = value.strip().partition(":")
+    if (
+        hours.isdigit()
+        and minutes.isdigit()
+        and len(minutes) == 2
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
+        return dt.time(int(hours), int(minutes))
+    raise SettingsError(f"{ENVIRONMENT_NAMES[field]}: {value!r} is not a time like 09:00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +90,27 @@ class Settings:
     allowed_tenant_ids: tuple[str, ...] = ()  # empty: any tenant (set it in production)
     # Where Bot Framework's token signing keys are published; empty = Microsoft's public cloud.
     channel_openid_metadata_url: str = ""
+    # Files admins attach in chat are fetched over https only, or over plain http from these
+    # hosts (for local tests); anything else is never requested.
+    trusted_download_hosts: tuple[str, ...] = ()
+    max_import_bytes: int = 2 * 1024 * 1024  # larger chat uploads are refused unread
+    # Keys the hashes that keep anonymous votes anonymous; never stored in the database.
+    # Unset: derived from MicrosoftAppPassword; with neither (local testing) a fixed dev key.
+    poll_secret: str = ""
+    # Proactive reminders (#4): the daily run at this local time on working days; a run missed
+    # while the service was down is caught up until ``reminder_latest_time``, never later.
+    reminder_time: str = "09:00"
+    reminder_latest_time: str = "16:00"
+    reminder_scheduler: bool = True  # false: this instance never runs the daily job
+    # How long a claimed delivery is reserved for the instance sending it (longer than one
+    # send with its HTTP timeout); a crashed instance's claims are taken over after it.
+    reminder_lease_seconds: int = 300
+    reminder_max_attempts: int = 5  # HTTP attempts per delivery and run
+    reminder_retry_base_ms: int = 1000  # first backoff step; doubles per attempt
+    # Teams' limits for proactive messages (Microsoft's published bot rate limits).
+    teams_rate_per_tenant: int = 50  # per second
+    teams_rate_per_conversation: int = 7  # per second
+    teams_rate_per_conversation_30s: int = 60  # per 30 seconds
 
     def __post_init__(self) -> None:
         try:
@@ -76,6 +125,21 @@ class Settings:
             )
         if self.max_body_bytes < 1024:
             raise SettingsError("KOMBITBOT_MAX_BODY_BYTES: must be at least 1024")
+        if self.max_import_bytes < 1024:
+            raise SettingsError("KOMBITBOT_MAX_IMPORT_BYTES: must be at least 1024")
+        if self.reminder_latest_at <= self.reminder_at:
+            raise SettingsError(
+                "KOMBITBOT_REMINDER_LATEST_TIME: must be later than KOMBITBOT_REMINDER_TIME"
+            )
+        for name in (
+            "reminder_lease_seconds",
+            "reminder_max_attempts",
+            "teams_rate_per_tenant",
+            "teams_rate_per_conversation",
+            "teams_rate_per_conversation_30s",
+        ):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{ENVIRONMENT_NAMES[name]}: must be at least 1")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -106,12 +170,28 @@ class Settings:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
+    @property
+    def reminder_at(self) -> dt.time:
+        """When the daily reminders go out (local time)."""
+        return _clock_time(self.reminder_time, "reminder_time")
+
+    @property
+    def reminder_latest_at(self) -> dt.time:
+        """The latest local time a missed daily run is caught up or a failed send retried."""
+        return _clock_time(self.reminder_latest_time, "reminder_latest_time")
+
     def is_admin(self, aad_object_id: str) -> bool:
         """KOMBIT admins may change any municipality's data. With authentication off (local
         testing) nobody's identity is proven, so everyone is treated as admin."""
         return not self.authentication_enabled or (
             bool(aad_object_id) and aad_object_id in self.admin_ids
         )
+
+    @property
+    def poll_key(self) -> bytes:
+        """The secret for anonymous ballots (see :mod:`store.polls`)."""
+        source = self.poll_secret or self.app_password or "kombitbot-local-testing-only"
+        return hashlib.sha256(b"kombitbot-polls\0" + source.encode()).digest()
 
     @property
     def authentication_enabled(self) -> bool:

@@ -13,16 +13,44 @@ from store.models import AuditEntry, Municipality
 
 
 @dataclass(frozen=True, slots=True)
+class ImportCounts:
+    """What an import did: rows checked, facts inserted and updated."""
+
+    rows: int
+    inserted: int
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
 class AuditLine:
     at: dt.datetime
     actor: str
-    action: str  # status_change / undo
-    entity: str  # agreement / task
-    entity_key: str
+    action: str  # status_change / undo / import
+    entity: str  # agreement / task / import
+    entity_key: str  # agreement or task key; for an import, its file names
     municipality: str
     before: str  # status before ("" = none)
     after: str  # status after ("" = none)
     undone: bool
+    imported: ImportCounts | None = None  # imports only
+    title: str = ""  # polls only: the poll's question
+
+
+def _title(text: str) -> str:
+    try:
+        value = json.loads(text) if text else {}
+    except ValueError:
+        return ""
+    return str(value.get("title", "")) if isinstance(value, dict) else ""
+
+
+def _import_counts(text: str) -> ImportCounts:
+    value = json.loads(text) if text else {}
+    if not isinstance(value, dict):
+        value = {}
+    return ImportCounts(
+        int(value.get("rows", 0)), int(value.get("inserted", 0)), int(value.get("updated", 0))
+    )
 
 
 def _status(text: str) -> str:
@@ -60,9 +88,11 @@ class AuditLog:
                 entity=entry.entity,
                 entity_key=entry.entity_key,
                 municipality=name or "",
-                before=_status(entry.before),
-                after=_status(entry.after),
+                before=_status(entry.before) if entry.entity not in ("import", "poll") else "",
+                after=_status(entry.after) if entry.entity not in ("import", "poll") else "",
                 undone=entry.undone_by is not None,
+                imported=_import_counts(entry.after) if entry.action == "import" else None,
+                title=_title(entry.after) if entry.entity == "poll" else "",
             )
             for entry, name in rows
         ]

@@ -21,8 +21,10 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -551,6 +553,235 @@ class PendingAction(Base):
     audit_id: Mapped[int | None] = mapped_column(ForeignKey("audit_log.id"))
 
 
+class Poll(Base):
+    """A live poll posted as a card in one conversation (issue #5).
+
+    The id is random: the card's buttons carry it, and a vote is accepted only for an open
+    poll of the conversation the vote comes from. ``version`` goes up with every vote;
+    ``shown_version`` and ``card_updated_at`` let any instance decide whether the posted card
+    needs an update and keep updates to at most one per interval across instances.
+    """
+
+    __tablename__ = "polls"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # choice / evaluation / rating
+    lang: Mapped[str] = mapped_column(String(2), default="da")
+    title: Mapped[str] = mapped_column(Text)
+    multiple: Mapped[bool] = mapped_column(default=False)
+    anonymous: Mapped[bool] = mapped_column(default=True)
+    results_hidden: Mapped[bool] = mapped_column(default=False)
+    tenant_id: Mapped[str] = mapped_column(String(64), default="")
+    conversation_id: Mapped[str] = mapped_column(String(512), index=True)
+    conversation_type: Mapped[str] = mapped_column(String(32), default="")
+    conversation_reference: Mapped[str] = mapped_column(Text, default="")  # JSON
+    activity_id: Mapped[str] = mapped_column(String(255), default="")
+    teams_meeting_id: Mapped[str] = mapped_column(String(512), default="", index=True)
+    meeting_key: Mapped[str] = mapped_column(String(64), default="")
+    created_by_aad: Mapped[str] = mapped_column(String(64), default="")
+    created_by_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[str] = mapped_column(String(255), default="")
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    shown_version: Mapped[int] = mapped_column(Integer, default=-1)
+    card_updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    questions: Mapped[list[PollQuestion]] = relationship(
+        order_by="PollQuestion.position", cascade="all, delete-orphan"
+    )
+
+
+class PollQuestion(Base):
+    """One question (or evaluation statement) of a poll."""
+
+    __tablename__ = "poll_questions"
+    __table_args__ = (UniqueConstraint("poll_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[str] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+
+    options: Mapped[list[PollOption]] = relationship(
+        order_by="PollOption.position", cascade="all, delete-orphan"
+    )
+
+
+class PollOption(Base):
+    """An answer option and its running count (the counts live here, apart from ballots).
+
+    ``score`` is the option's value on a scale (Helt uenig = 1 … Helt enig = 5, a rating's
+    stars); None for options that are not on a scale, such as "Ved ikke".
+    """
+
+    __tablename__ = "poll_options"
+    __table_args__ = (UniqueConstraint("question_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("poll_questions.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(200))
+    score: Mapped[int | None] = mapped_column(Integer)
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PollBallot(Base):
+    """That a voter has answered a question, and what, kept apart from the counts.
+
+    ``voter_key`` is a keyed hash (HMAC with a secret that is not in the database) of poll and
+    voter: enough to stop double voting and to find the ballot again when the voter changes
+    their mind. In an anonymous poll the choice is only stored sealed with a key derived from
+    the same secret and the voter's id, so the database alone links no one to an option; the
+    named columns stay empty. In a named poll they hold who chose what, for the creator's export.
+    """
+
+    __tablename__ = "poll_ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "question_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[str] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("poll_questions.id", ondelete="CASCADE"))
+    voter_key: Mapped[str] = mapped_column(String(64))
+    sealed_choice: Mapped[str] = mapped_column(Text, default="")
+    voter_aad_object_id: Mapped[str] = mapped_column(String(64), default="")
+    voter_name: Mapped[str] = mapped_column(String(255), default="")
+    choice: Mapped[str] = mapped_column(String(255), default="")  # option ids, comma-separated
+    voted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BotConversation(Base):
+    """A conversation the bot may speak in: installed there, and not removed since (#4).
+
+    Stored from ``conversationUpdate`` (bot in ``membersAdded``) and ``installationUpdate``
+    (add); removal, or Teams answering 403/404 to a send, makes it inactive. ``reference`` is
+    the Bot Framework conversation reference (JSON) that proactive sends continue from.
+    """
+
+    __tablename__ = "bot_conversations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[str] = mapped_column(String(512), unique=True)
+    conversation_type: Mapped[str] = mapped_column(
+        String(32), default=""
+    )  # personal/groupChat/channel
+    tenant_id: Mapped[str] = mapped_column(String(64), default="")
+    team_id: Mapped[str] = mapped_column(String(512), default="")
+    name: Mapped[str] = mapped_column(String(255), default="")  # channel or chat name if known
+    service_url: Mapped[str] = mapped_column(String(512), default="")
+    reference: Mapped[str] = mapped_column(Text, default="")
+    user_aad_object_id: Mapped[str] = mapped_column(String(64), default="", index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    inactive_reason: Mapped[str] = mapped_column(String(64), default="")
+    installed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderSubscription(Base):
+    """What a conversation wants to be reminded of: everything, or one municipality, region,
+    solution (project), or frozen zones only ("abonnér på Vejle")."""
+
+    __tablename__ = "reminder_subscriptions"
+    __table_args__ = (
+        UniqueConstraint("conversation_id", "kind", "value"),
+        CheckConstraint(
+            "kind IN ('all', 'municipality', 'region', 'solution', 'frozen_zones')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(255), default="")
+    created_by_aad: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderDelivery(Base):
+    """The delivery ledger: one row per (rule, item, conversation, occasion), written before
+    the send and completed after it, so no reminder is sent twice and none is forgotten.
+
+    ``state``: ``pending`` (claimed, being sent; ``claimed_until`` is the lease), ``sent``,
+    ``failed`` (will be retried), ``gone`` (the conversation answered 403/404). ``items`` is the
+    JSON list of reminder identities in the card, so a posted card can be updated later.
+    """
+
+    __tablename__ = "reminder_deliveries"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sent', 'failed', 'gone')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(512), unique=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("bot_conversations.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    activity_id: Mapped[str] = mapped_column(String(255), default="")
+    items: Mapped[str] = mapped_column(Text, default="")
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderSnooze(Base):
+    """ "Påmind mig igen mandag": no personal reminder of this item for this person until then."""
+
+    __tablename__ = "reminder_snoozes"
+    __table_args__ = (UniqueConstraint("aad_object_id", "item_kind", "item_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    aad_object_id: Mapped[str] = mapped_column(String(64))
+    item_kind: Mapped[str] = mapped_column(String(16))
+    item_key: Mapped[str] = mapped_column(String(64))
+    until: Mapped[dt.date] = mapped_column(Date)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderAck(Base):
+    """ "Set" on a frozen-zone notice: who acknowledged it, counted per conversation."""
+
+    __tablename__ = "reminder_acks"
+    __table_args__ = (UniqueConstraint("delivery_id", "aad_object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("reminder_deliveries.id", ondelete="CASCADE"), index=True
+    )
+    aad_object_id: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderControl(Base):
+    """One row: reminders paused by an admin ("pause påmindelser") or running."""
+
+    __tablename__ = "reminder_control"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    paused: Mapped[bool] = mapped_column(default=False)
+    changed_by: Mapped[str] = mapped_column(String(255), default="")
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SchedulerJob(Base):
+    """APScheduler 3's SQLAlchemy job store table, created here so that the schema is made only
+    by migrations (the job store is configured not to create it)."""
+
+    __tablename__ = "apscheduler_jobs"
+
+    id: Mapped[str] = mapped_column(String(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 __all__ = [
     "AgendaItem",
     "Agreement",
@@ -559,6 +790,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "BlockedAction",
+    "BotConversation",
     "Contact",
     "DataVersion",
     "FrozenZone",
@@ -571,9 +803,19 @@ __all__ = [
     "MunicipalityAlias",
     "MunicipalityVisit",
     "PendingAction",
+    "Poll",
+    "PollBallot",
+    "PollOption",
+    "PollQuestion",
     "ProgrammeLeaderAction",
     "RecordedPoll",
+    "ReminderAck",
+    "ReminderControl",
+    "ReminderDelivery",
+    "ReminderSnooze",
+    "ReminderSubscription",
     "RolloutWave",
+    "SchedulerJob",
     "SignatureStatus",
     "Solution",
     "TaskStatus",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from pathlib import Path
 
@@ -46,10 +47,24 @@ class Store:
         return result
 
     async def import_files(
-        self, files: list[ImportFile], *, kind: str, imported_by: str | None
+        self,
+        files: list[ImportFile],
+        *,
+        kind: str,
+        imported_by: str | None,
+        imported_by_name: str = "",
+        now: dt.datetime | None = None,
     ) -> ImportResult:
-        """Import files (all or nothing); this instance's answers see the result at once."""
-        result = await import_files(self.sessions, files, kind=kind, imported_by=imported_by)
+        """Import files (all or nothing, audited when ``imported_by`` is given); this instance's
+        answers see the result at once."""
+        result = await import_files(
+            self.sessions,
+            files,
+            kind=kind,
+            imported_by=imported_by,
+            imported_by_name=imported_by_name,
+            now=now,
+        )
         self.invalidate()
         return result
 

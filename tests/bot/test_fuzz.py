@@ -4,8 +4,8 @@ Every activity starts from one of Microsoft's real payloads in ../shared/fixture
 by Hypothesis: fields dropped, replaced by random JSON of any type, types and names changed,
 texts replaced by random Unicode (mentions, markdown, very long), card submits with forged
 values. The service runs on a real port; the test asserts no 500, no unhandled exception in
-the log, and that nothing but a profile or an unconfirmed proposal (the only writes a single
-well-formed message can cause) changed in the database.
+the log, and that nothing but a profile, an unconfirmed proposal, a remembered conversation or
+a subscription (the only writes a single well-formed activity can cause) changed in the database.
 """
 
 from __future__ import annotations
@@ -38,7 +38,13 @@ EXAMPLES = 10_000
 FIXTURE_PAYLOADS = {
     p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(FIXTURES.glob("*.json"))
 }
-WRITABLE_BY_ONE_MESSAGE = {"user_profiles", "pending_actions"}
+# A message or an install event may also remember where the bot is, and "abonnér" subscribe it.
+WRITABLE_BY_ONE_MESSAGE = {
+    "user_profiles",
+    "pending_actions",
+    "bot_conversations",
+    "reminder_subscriptions",
+}
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=50),
@@ -65,7 +71,19 @@ card_values = st.one_of(
     json_values,
     st.fixed_dictionaries(
         {
-            "kombitbot": st.sampled_from(["ask", "confirm", "cancel", "undo", "delete", ""]),
+            "kombitbot": st.sampled_from(
+                [
+                    "ask",
+                    "confirm",
+                    "cancel",
+                    "undo",
+                    "delete",
+                    "",
+                    "reminder_done",
+                    "reminder_snooze",
+                    "reminder_seen",
+                ]
+            ),
             "text": json_values,
             "id": json_values,
             "audit": json_values,

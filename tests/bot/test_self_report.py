@@ -185,3 +185,45 @@ async def test_only_admins_see_the_change_log(database_url: str) -> None:
         assert "kun ses af KOMBIT-administratorer" in reply.text
     finally:
         await store.close()
+
+
+async def test_a_confirmed_or_undone_change_tells_the_reminder_cards(database_url: str) -> None:
+    """Reminder cards already posted about the item are refreshed (in the background)."""
+    import asyncio
+
+    store = Store(create_engine(database_url))
+    told: list[tuple[str, str]] = []
+
+    async def refresh(kind: str, key: str) -> int:
+        told.append((kind, key))
+        return 1
+
+    try:
+        dialogs = Dialogs(
+            store,
+            Profiles(store.sessions),
+            StatusUpdates(store.sessions),
+            lambda: FIXED_NOW,
+            lambda _aad: True,
+            on_status_changed=refresh,
+        )
+        admin = User("aad-admin", "29:admin", "Admin", "conv-1")
+        proposal = await dialogs.respond("Vejle har underskrevet FLIS-databehandleraftalen", admin)
+        assert proposal.card is not None and told == []  # a proposal changes nothing yet
+        confirm = next(a["data"] for a in proposal.card["actions"] if a["title"] == "Bekræft")
+        saved = await dialogs.card_action(confirm, admin)
+        assert saved is not None and saved.card is not None
+        for _ in range(20):
+            if told:
+                break
+            await asyncio.sleep(0.01)
+        assert told == [("agreement", "A002-09")]
+        undo = next(a["data"] for a in saved.card["actions"] if "Fortryd" in a["title"])
+        await dialogs.card_action(undo, admin)
+        for _ in range(20):
+            if len(told) == 2:
+                break
+            await asyncio.sleep(0.01)
+        assert told == [("agreement", "A002-09")] * 2
+    finally:
+        await store.close()

@@ -35,7 +35,12 @@ def test_help_card_is_valid_and_lists_only_built_commands() -> None:
     assert reply.card is not None
     assert_valid_card(reply.card)
     assert "hjælp" in reply.text and "datastatus" in reply.text
-    assert "afstemning:" not in reply.text  # polls are not built yet
+    assert "afstemning:" in reply.text and "resultater" in reply.text
+    assert "abonnér" in reply.text and "mine abonnementer" in reply.text
+    assert "kanaler" in reply.text
+    english = help_reply(OVERVIEW, dt.date(2025, 11, 25), "en")
+    assert "subscribe" in english.text and "my subscriptions" in english.text
+    assert "channels" in english.text
 
 
 def test_old_data_is_called_old() -> None:

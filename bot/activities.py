@@ -1,0 +1,32 @@
+"""Turning what the dialogs produce into Bot Framework activities, and conversation references
+into stored text and back: one place for every message the bot sends or updates."""
+
+from __future__ import annotations
+
+import json
+
+from botbuilder.core import CardFactory, MessageFactory
+from botbuilder.schema import Activity, ConversationReference
+
+from dialogs.reply import Reply
+
+
+def reply_activity(reply: Reply) -> Activity:
+    """A card with its text fallback (``summary`` and the card's ``fallbackText``), or text."""
+    if reply.card is None:
+        return MessageFactory.text(reply.text)
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(reply.card))
+    activity.summary = reply.text
+    return activity
+
+
+def reference_from_json(text: str) -> ConversationReference | None:
+    try:
+        data = json.loads(text)
+        return ConversationReference().deserialize(data) if isinstance(data, dict) else None
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def reference_to_json(reference: ConversationReference) -> str:
+    return json.dumps(reference.serialize())

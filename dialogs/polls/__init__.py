@@ -1,0 +1,1 @@
+"""Live polls: parsing poll commands, the poll cards, exports, and the poll dialogs."""

@@ -1,0 +1,77 @@
+"""Closing polls at their closing time, also when the service was down at that moment.
+
+Each instance runs this loop; :meth:`store.polls.PollStore.close_due` closes every poll with
+one conditional UPDATE, so with several instances each poll is closed once, and the instance
+that closed it pokes the live card so everyone sees the final result. On start the loop also
+brings up to date any card that a restart left behind.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from store.polls import PollStore
+
+log = logging.getLogger(__name__)
+
+
+class PollCloser:
+    def __init__(
+        self,
+        polls: PollStore,
+        clock: Callable[[], dt.datetime],
+        poke: Callable[[str], None],
+        *,
+        check_every: float = 15.0,
+    ) -> None:
+        """``check_every``: the longest sleep between checks, in real seconds; the loop also
+        wakes when a poll is created with a closing time (:meth:`wake`)."""
+        self._polls = polls
+        self._clock = clock
+        self._poke = poke
+        self._check_every = check_every
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def catch_up(self) -> None:
+        """After a start: close what is overdue and refresh cards left behind."""
+        await self.close_due()
+        for poll_id in await self._polls.behind(self._clock() - dt.timedelta(days=1)):
+            self._poke(poll_id)
+
+    async def close_due(self) -> list[str]:
+        closed = await self._polls.close_due(self._clock())
+        for poll_id in closed:
+            log.info("poll %s closed at its closing time", poll_id)
+            self._poke(poll_id)
+        return closed
+
+    async def run(self) -> None:
+        """Forever: close due polls, then sleep until the next closing time (or a wake-up)."""
+        first = True
+        while True:
+            try:
+                if first:
+                    await self.catch_up()
+                    first = False
+                else:
+                    await self.close_due()
+                next_closing = await self._polls.next_closing()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:
+                log.warning("checking poll closing times failed (%s)", type(error).__name__)
+                next_closing = None
+            delay = self._check_every
+            if next_closing is not None:
+                until = (next_closing - self._clock()).total_seconds()
+                delay = min(delay, max(until, 0.05))
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)

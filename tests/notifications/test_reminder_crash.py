@@ -1,0 +1,131 @@
+"""A fan-out process killed with SIGKILL in the middle, then run again: every conversation gets
+its card exactly once. With PostgreSQL, two instances running the same day at the same time
+also send each card once.
+
+The fan-out runs as operators run it, ``python -m kombitbot.cli remind --day …``, in a real
+subprocess against the mock connector of this test. To kill it mid fan-out at a moment that
+is known rather than lucky, the mock stops answering after 20 cards (``Faults.hold_after``):
+the process then has 20 cards recorded as sent and a batch of claimed, unanswered sends in
+flight when it dies. Those sends never reached "Teams" (the mock drops them when their sender
+goes away), so their ledger rows are ``pending`` with a lease that runs out — the second run
+takes them over. (A send Teams accepted in the instant before the kill would be sent again:
+the one case no ledger can settle, see ``store/deliveries.py``.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from store.deliveries import Deliveries
+from tests.notifications.delivery_support import AT_NINE, DAY, Clock, Delivery, delivery
+from tests.support.connector import Faults, MockConnector
+
+ROOT = Path(__file__).resolve().parents[2]
+CONVERSATIONS = 60
+HOLD_AFTER = 20
+
+
+def environment(database_url: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("Microsoft", "KOMBITBOT_", "DATABASE_URL"))
+    }
+    env.update(
+        DATABASE_URL=database_url,
+        KOMBITBOT_REMINDER_LEASE_SECONDS="1",
+        KOMBITBOT_REMINDER_RETRY_BASE_MS="10",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+async def remind(database_url: str) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "kombitbot.cli",
+        "remind",
+        "--day",
+        DAY.isoformat(),
+        cwd=ROOT,
+        env=environment(database_url),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def finished(process: asyncio.subprocess.Process) -> str:
+    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()[-3000:]
+    return stdout.decode()
+
+
+async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def sent_rows(parts: Delivery) -> int:
+    rows = await Deliveries(parts.store.sessions, parts.clock).for_day(DAY)
+    return sum(1 for row in rows if row.state == "sent")
+
+
+async def test_sigkill_mid_fan_out_then_again_sends_each_card_once(
+    database_url: str, connector: MockConnector
+) -> None:
+    ids = [f"19:crash-{n}@thread.tacv2" for n in range(CONVERSATIONS)]
+    async with delivery(database_url, connector, Clock(AT_NINE)) as parts:
+        await parts.conversations(ids)
+        connector.faults = Faults(hold_after=HOLD_AFTER)
+        first = await remind(database_url)
+        sent = 0
+        deadline = asyncio.get_running_loop().time() + 60
+        while sent < HOLD_AFTER or connector.held == 0:
+            assert asyncio.get_running_loop().time() < deadline, (sent, connector.held)
+            await asyncio.sleep(0.05)
+            sent = await sent_rows(parts)
+        first.send_signal(signal.SIGKILL)
+        await first.wait()
+        assert first.returncode == -signal.SIGKILL
+        await until(lambda: connector.held == 0)  # its sends in flight went nowhere
+        in_flight = connector.dropped
+        assert in_flight >= 1 and len(connector.received) == HOLD_AFTER
+        connector.faults = None
+        connector.release()
+
+        await asyncio.sleep(1.2)  # the killed process's leases (1 s) run out
+        await finished(await remind(database_url))
+
+        assert parts.posted_counts() == dict.fromkeys(ids, 1)
+        rows = await Deliveries(parts.store.sessions, parts.clock).for_day(DAY)
+        assert len(rows) == CONVERSATIONS and {row.state for row in rows} == {"sent"}
+        taken_over = [row for row in rows if row.attempts > 1]
+        assert len(taken_over) >= in_flight
+
+
+async def test_two_instances_at_once_send_each_card_once(
+    postgresql_url: str, connector: MockConnector
+) -> None:
+    """PostgreSQL only: several instances share one database there."""
+    database_url = postgresql_url
+    ids = [f"19:twin-{n}@thread.tacv2" for n in range(CONVERSATIONS)]
+    async with delivery(database_url, connector, Clock(AT_NINE)) as parts:
+        await parts.conversations(ids)
+        connector.faults = Faults(latency=0.01)  # so that the two runs overlap
+        one, two = await remind(database_url), await remind(database_url)
+        reports = await asyncio.gather(finished(one), finished(two))
+        assert parts.posted_counts() == dict.fromkeys(ids, 1)
+        sent = [int(re.search(r"(\d+) kort sendt", report)[1]) for report in reports]  # type: ignore[index]
+        assert sum(sent) == CONVERSATIONS, reports
+        rows = await Deliveries(parts.store.sessions, parts.clock).for_day(DAY)
+        assert len(rows) == CONVERSATIONS and {row.state for row in rows} == {"sent"}
+        assert {row.attempts for row in rows} == {1}

@@ -1,0 +1,164 @@
+"""The poll tables under concurrency: nothing lost, nothing doubled, last click wins."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select
+
+from store.db import create_engine
+from store.models import PollBallot
+from store.polls import (
+    OptionSpec,
+    Origin,
+    PollSpec,
+    PollStore,
+    QuestionSpec,
+    Voter,
+    VoteRefused,
+)
+from store.repository import Store
+from tests.conftest import FIXED_NOW
+
+SECRET = b"a test secret of enough bytes"
+SPEC = PollSpec(
+    kind="choice",
+    title="Frokost?",
+    questions=(QuestionSpec("Frokost?", (OptionSpec("Ja"), OptionSpec("Nej"))),),
+)
+
+
+@pytest.fixture
+async def stores(database_url: str) -> AsyncIterator[tuple[PollStore, PollStore]]:
+    """Two instances' poll stores on one database, as behind a load balancer."""
+    first, second = Store(create_engine(database_url)), Store(create_engine(database_url))
+    a, b = PollStore(first.sessions, SECRET), PollStore(second.sessions, SECRET)
+    yield a, b
+    for polls in (a, b):
+        await polls.close_engine()
+    await first.close()
+    await second.close()
+
+
+async def new_poll(polls: PollStore, spec: PollSpec = SPEC) -> tuple[str, int, list[int]]:
+    poll = await polls.create(spec, Origin("conv", "aad-admin", "Admin"), FIXED_NOW)
+    await polls.posted(poll.id, "activity-1")
+    question = poll.questions[0]
+    return poll.id, question.id, [o.id for o in question.options]
+
+
+async def test_many_voters_on_two_instances_are_all_counted_once(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    a, b = stores
+    poll_id, question, (ja, nej) = await new_poll(a)
+
+    async def cast(n: int) -> None:
+        store = a if n % 2 else b
+        await store.vote(
+            poll_id, "conv", Voter(f"aad-{n}"), {question: [ja if n % 3 else nej]}, FIXED_NOW
+        )
+
+    await asyncio.gather(*(cast(n) for n in range(60)))
+    poll = await a.get(poll_id)
+    assert poll is not None
+    assert poll.voters == 60 and poll.version == 60
+    assert [o.votes for o in poll.questions[0].options] == [40, 20]
+
+
+async def test_concurrent_clicks_by_one_person_end_in_one_vote(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    a, b = stores
+    poll_id, question, (ja, nej) = await new_poll(a)
+    clicks = [(a if n % 2 else b, ja if n % 2 else nej) for n in range(20)]
+    await asyncio.gather(
+        *(s.vote(poll_id, "conv", Voter("aad-same"), {question: [o]}, FIXED_NOW) for s, o in clicks)
+    )
+    poll = await a.get(poll_id)
+    assert poll is not None and poll.voters == 1
+    assert sum(o.votes for o in poll.questions[0].options) == 1
+    # Serialised on the poll row, the last committed click is the one that counts; clicking
+    # once more afterwards is the voter's final word.
+    await b.vote(poll_id, "conv", Voter("aad-same"), {question: [nej]}, FIXED_NOW)
+    poll = await a.get(poll_id)
+    assert poll is not None and [o.votes for o in poll.questions[0].options] == [0, 1]
+
+
+async def test_refusals_change_nothing(stores: tuple[PollStore, PollStore]) -> None:
+    a, _b = stores
+    poll_id, question, (ja, _nej) = await new_poll(a)
+    other_poll, other_question, (other_ja, _) = await new_poll(a)
+    cases = [
+        (poll_id, "other-conv", {question: [ja]}, "other_conversation"),
+        ("no-such-poll", "conv", {question: [ja]}, "unknown"),
+        (poll_id, "conv", {other_question: [other_ja]}, "bad_choice"),
+        (poll_id, "conv", {question: [other_ja]}, "bad_choice"),
+        (poll_id, "conv", {question: [ja, ja]}, "bad_choice"),
+        (poll_id, "conv", {question: []}, "bad_choice"),
+    ]
+    for target, conversation, choices, reason in cases:
+        with pytest.raises(VoteRefused) as refused:
+            await a.vote(target, conversation, Voter("aad-1"), choices, FIXED_NOW)
+        assert refused.value.reason == reason
+    poll = await a.get(poll_id)
+    assert poll is not None and poll.version == 0 and poll.voters == 0
+    assert other_poll != poll_id
+
+
+async def test_a_closing_time_stops_votes_before_the_closer_runs(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    a, b = stores
+    spec = replace(SPEC, closes_at=FIXED_NOW + dt.timedelta(minutes=5))
+    poll_id, question, (ja, _nej) = await new_poll(a, spec)
+    later = FIXED_NOW + dt.timedelta(minutes=6)
+    with pytest.raises(VoteRefused) as refused:
+        await a.vote(poll_id, "conv", Voter("aad-1"), {question: [ja]}, later)
+    assert refused.value.reason == "closed"
+    closed = await asyncio.gather(a.close_due(later), b.close_due(later))
+    assert sorted(closed, key=len) == [[], [poll_id]]  # closed by exactly one instance
+
+
+async def test_card_updates_are_claimed_by_one_instance_per_interval(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    a, b = stores
+    poll_id, question, (ja, _nej) = await new_poll(a)
+    await a.vote(poll_id, "conv", Voter("aad-1"), {question: [ja]}, FIXED_NOW)
+    wall = dt.datetime(2025, 11, 25, 9, 0, tzinfo=dt.UTC)
+    interval = dt.timedelta(seconds=2)
+    claims = await asyncio.gather(
+        a.claim_render(poll_id, wall, interval), b.claim_render(poll_id, wall, interval)
+    )
+    assert sum(c.view is not None for c in claims) == 1
+    winner = next(c.view for c in claims if c.view is not None)
+    assert winner.questions[0].options[0].votes == 1
+    await b.vote(poll_id, "conv", Voter("aad-2"), {question: [ja]}, FIXED_NOW)
+    soon = await a.claim_render(poll_id, wall + dt.timedelta(seconds=1), interval)
+    assert soon.view is None and soon.wait_until == wall + interval
+    later = await b.claim_render(poll_id, wall + interval, interval)
+    assert later.view is not None and later.view.questions[0].options[0].votes == 2
+    done = await a.claim_render(poll_id, wall + 2 * interval, interval)
+    assert done.view is None and done.wait_until is None  # the card is up to date
+
+
+async def test_named_polls_keep_who_voted_what_for_the_export(
+    stores: tuple[PollStore, PollStore], database_url: str
+) -> None:
+    a, _b = stores
+    named = PollSpec(kind="choice", title="Q", questions=SPEC.questions, anonymous=False)
+    poll_id, question, (ja, nej) = await new_poll(a, named)
+    await a.vote(poll_id, "conv", Voter("aad-1", "Mette"), {question: [ja]}, FIXED_NOW)
+    await a.vote(poll_id, "conv", Voter("aad-1", "Mette"), {question: [nej]}, FIXED_NOW)
+    [vote] = await a.named_votes(poll_id)
+    assert (vote.voter_name, vote.choices) == ("Mette", ("Nej",))
+    engine = create_engine(database_url)
+    async with engine.connect() as connection:
+        [ballot] = (await connection.execute(select(PollBallot.__table__))).mappings().all()
+    await engine.dispose()
+    assert ballot["sealed_choice"] == "" and ballot["voter_name"] == "Mette"
