@@ -73,5 +73,8 @@ class PollCloser:
                 until = (next_closing - self._clock()).total_seconds()
                 delay = min(delay, max(until, 0.05))
             self._wake.clear()
+            # asyncio.timeout, not wait_for: on Python 3.11 wait_for loses a cancellation that
+            # arrives as the event is set, and this loop would then outlive its shutdown.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                async with asyncio.timeout(delay):
+                    await self._wake.wait()
