@@ -176,7 +176,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz_handler(store, startup))
     app.router.add_get("/calendar.ics", calendar_handler(store, now))
-    app.cleanup_ctx.append(_lifecycle(store, startup, settings, app[POLLS_KEY], delivery))
+    app.cleanup_ctx.append(_lifecycle(store, startup, settings, dialogs, app[POLLS_KEY], delivery))
     return app
 
 
@@ -223,6 +223,7 @@ def _lifecycle(
     store: Store,
     startup: StartupState,
     settings: Settings,
+    dialogs: Dialogs,
     polls: PollRuntime,
     reminders: ReminderRuntime,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
@@ -236,6 +237,10 @@ def _lifecycle(
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(run())
         yield
+        # The closer finishes the check it is in (cancelling it mid-query can leave an
+        # aiosqlite connection that never closes); the rest only sleeps between steps.
+        await polls.closer.stop()
+        await dialogs.drain()
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

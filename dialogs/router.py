@@ -9,6 +9,7 @@ A name that could mean two things is asked back, never guessed.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -169,6 +170,15 @@ class Dialogs:
         task: asyncio.Task[object] = asyncio.ensure_future(notify())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def drain(self, grace: float = 5.0) -> None:
+        """On shutdown: let background card refreshes finish (at most ``grace`` seconds),
+        rather than cut them off in the middle of a database statement."""
+        if not self._background:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace):
+                await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _entity_index(self, snapshot: DataSnapshot) -> EntityIndex:
         if self._index is None or self._index[0] != snapshot.version:

@@ -35,9 +35,26 @@ class PollCloser:
         self._poke = poke
         self._check_every = check_every
         self._wake = asyncio.Event()
+        self._stopping = False
+        self._active = False  # run() is in its loop
+        self._stopped = asyncio.Event()
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Let :meth:`run` finish the check it is in and return (waiting at most ``grace``).
+
+        Cancelling it mid-query instead would make the database driver abandon a connection
+        in the middle of a statement, which aiosqlite cannot always close afterwards.
+        """
+        self._stopping = True
+        self._wake.set()
+        if not self._active:
+            return
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace):
+                await self._stopped.wait()
 
     async def catch_up(self) -> None:
         """After a start: close what is overdue and refresh cards left behind."""
@@ -53,9 +70,18 @@ class PollCloser:
         return closed
 
     async def run(self) -> None:
-        """Forever: close due polls, then sleep until the next closing time (or a wake-up)."""
+        """Until :meth:`stop`: close due polls, then sleep until the next closing time (or a
+        wake-up)."""
+        self._active = True
+        try:
+            await self._loop()
+        finally:
+            self._active = False
+            self._stopped.set()
+
+    async def _loop(self) -> None:
         first = True
-        while True:
+        while not self._stopping:
             try:
                 if first:
                     await self.catch_up()
@@ -68,6 +94,8 @@ class PollCloser:
             except Exception as error:
                 log.warning("checking poll closing times failed (%s)", type(error).__name__)
                 next_closing = None
+            if self._stopping:
+                return
             delay = self._check_every
             if next_closing is not None:
                 until = (next_closing - self._clock()).total_seconds()

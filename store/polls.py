@@ -22,12 +22,12 @@ import hmac
 import json
 import secrets
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import Connection, bindparam, func, or_, select, text, update
+from sqlalchemy import Connection, Update, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from store.db import create_sqlite_sync_engine
 from store.models import AuditEntry, Poll, PollBallot, PollOption, PollQuestion
@@ -295,7 +295,86 @@ class _Definition:
     texts: dict[int, str]  # question id -> text
 
 
+def _read_view(session: Session, poll_id: str) -> PollView | None:
+    """A poll with its counts, read in the caller's transaction."""
+    poll = session.scalar(
+        select(Poll)
+        .where(Poll.id == poll_id)
+        .options(selectinload(Poll.questions).selectinload(PollQuestion.options))
+        .execution_options(populate_existing=True)
+    )
+    if poll is None:
+        return None
+    counted = session.execute(
+        select(PollBallot.question_id, func.count())
+        .where(PollBallot.poll_id == poll_id)
+        .group_by(PollBallot.question_id)
+    )
+    answered = {int(question_id): int(n) for question_id, n in counted.all()}
+    voters = session.scalar(
+        select(func.count(func.distinct(PollBallot.voter_key))).where(PollBallot.poll_id == poll_id)
+    )
+
+    return PollView(
+        id=poll.id,
+        kind=poll.kind,  # type: ignore[arg-type]
+        lang="en" if poll.lang == "en" else "da",
+        title=poll.title,
+        multiple=poll.multiple,
+        anonymous=poll.anonymous,
+        results_hidden=poll.results_hidden,
+        conversation_id=poll.conversation_id,
+        conversation_type=poll.conversation_type,
+        conversation_reference=poll.conversation_reference,
+        activity_id=poll.activity_id,
+        teams_meeting_id=poll.teams_meeting_id,
+        meeting_key=poll.meeting_key,
+        created_by_aad=poll.created_by_aad,
+        created_by_name=poll.created_by_name,
+        created_at=utc(poll.created_at),
+        closes_at=_aware(poll.closes_at),
+        closed_at=_aware(poll.closed_at),
+        closed_by=poll.closed_by,
+        version=poll.version,
+        voters=int(voters or 0),
+        questions=tuple(
+            QuestionView(
+                id=q.id,
+                text=q.text,
+                options=tuple(OptionView(o.id, o.label, o.score, o.votes) for o in q.options),
+                answered=int(answered.get(q.id, 0)),
+            )
+            for q in poll.questions
+        ),
+    )
+
+
+def _claim(
+    session: Session, poll_id: str, wall_now: dt.datetime, min_interval: dt.timedelta
+) -> RenderClaim:
+    """:meth:`PollStore.claim_render` in the caller's transaction."""
+    row = session.execute(
+        select(Poll.version, Poll.shown_version, Poll.card_updated_at, Poll.activity_id).where(
+            Poll.id == poll_id
+        )
+    ).first()
+    if row is None or not row.activity_id or row.shown_version >= row.version:
+        return RenderClaim()
+    last = _aware(row.card_updated_at)
+    if last is not None and wall_now < last + min_interval:
+        return RenderClaim(wait_until=last + min_interval)
+    won = session.execute(
+        update(Poll)
+        .where(Poll.id == poll_id, Poll.shown_version == row.shown_version)
+        .values(shown_version=row.version, card_updated_at=wall_now)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        return RenderClaim(wait_until=wall_now + min_interval)
+    return RenderClaim(view=_read_view(session, poll_id))
+
+
 DEFINITION_CACHE = 256
+_T = TypeVar("_T")
 
 # A first vote on PostgreSQL in one statement: bump the open poll, insert the ballots that do
 # not exist yet, and count the options of exactly the ballots inserted.
@@ -618,57 +697,28 @@ class PollStore:
             return await self._view(session, poll_id)
 
     async def _view(self, session: AsyncSession, poll_id: str) -> PollView | None:
-        poll = await session.scalar(
-            select(Poll)
-            .where(Poll.id == poll_id)
-            .options(selectinload(Poll.questions).selectinload(PollQuestion.options))
-            .execution_options(populate_existing=True)
-        )
-        if poll is None:
-            return None
-        counted = await session.execute(
-            select(PollBallot.question_id, func.count())
-            .where(PollBallot.poll_id == poll_id)
-            .group_by(PollBallot.question_id)
-        )
-        answered = {int(question_id): int(n) for question_id, n in counted.all()}
-        voters = await session.scalar(
-            select(func.count(func.distinct(PollBallot.voter_key))).where(
-                PollBallot.poll_id == poll_id
-            )
-        )
-        return PollView(
-            id=poll.id,
-            kind=poll.kind,  # type: ignore[arg-type]
-            lang="en" if poll.lang == "en" else "da",
-            title=poll.title,
-            multiple=poll.multiple,
-            anonymous=poll.anonymous,
-            results_hidden=poll.results_hidden,
-            conversation_id=poll.conversation_id,
-            conversation_type=poll.conversation_type,
-            conversation_reference=poll.conversation_reference,
-            activity_id=poll.activity_id,
-            teams_meeting_id=poll.teams_meeting_id,
-            meeting_key=poll.meeting_key,
-            created_by_aad=poll.created_by_aad,
-            created_by_name=poll.created_by_name,
-            created_at=utc(poll.created_at),
-            closes_at=_aware(poll.closes_at),
-            closed_at=_aware(poll.closed_at),
-            closed_by=poll.closed_by,
-            version=poll.version,
-            voters=int(voters or 0),
-            questions=tuple(
-                QuestionView(
-                    id=q.id,
-                    text=q.text,
-                    options=tuple(OptionView(o.id, o.label, o.score, o.votes) for o in q.options),
-                    answered=int(answered.get(q.id, 0)),
-                )
-                for q in poll.questions
-            ),
-        )
+        return await session.run_sync(_read_view, poll_id)
+
+    async def _sqlite_write(self, work: Callable[[Session], _T]) -> _T:
+        """SQLite: ``work`` in one write transaction on the vote thread.
+
+        Every frequent poll write (votes, card-update claims and stamps) goes through that one
+        thread, so they queue there instead of meeting SQLite's write lock from two sides —
+        where the loser sleeps in SQLite's busy handler (milliseconds, growing) while the
+        votes behind it wait.
+        """
+        assert self._sqlite is not None
+
+        def run() -> _T:
+            assert self._sqlite is not None
+            with self._sqlite.connect() as connection:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+                with Session(bind=connection) as session:
+                    result = work(session)
+                connection.commit()  # the session joined this transaction; it commits here
+                return result
+
+        return await asyncio.get_running_loop().run_in_executor(self._sqlite_thread, run)
 
     async def _definition(self, poll_id: str) -> _Definition | None:
         """What a poll asks, read once: it never changes after the poll is created."""
@@ -1013,43 +1063,33 @@ class PollStore:
         the poll row, so the counts it reads are exactly those of the version it claimed.
         """
         wall_now = utc(wall_now)
-        async with self._writing(), self._sessions() as session, session.begin():
-            row = (
-                await session.execute(
-                    select(
-                        Poll.version, Poll.shown_version, Poll.card_updated_at, Poll.activity_id
-                    ).where(Poll.id == poll_id)
-                )
-            ).first()
-            if row is None or not row.activity_id or row.shown_version >= row.version:
-                return RenderClaim()
-            last = _aware(row.card_updated_at)
-            if last is not None and wall_now < last + min_interval:
-                return RenderClaim(wait_until=last + min_interval)
-            won = await session.execute(
-                update(Poll)
-                .where(Poll.id == poll_id, Poll.shown_version == row.shown_version)
-                .values(shown_version=row.version, card_updated_at=wall_now)
+        if self._sqlite is not None:
+            return await self._sqlite_write(
+                lambda session: _claim(session, poll_id, wall_now, min_interval)
             )
-            if won.rowcount != 1:  # type: ignore[attr-defined]
-                return RenderClaim(wait_until=wall_now + min_interval)
-            return RenderClaim(view=await self._view(session, poll_id))
+        async with self._sessions() as session, session.begin():
+            return await session.run_sync(_claim, poll_id, wall_now, min_interval)
 
     async def stamp_update(self, poll_id: str, wall_now: dt.datetime) -> None:
         """The card update was delivered now: the next one waits a full interval from here."""
-        async with self._writing(), self._engine.begin() as connection:
-            await connection.execute(
-                update(Poll).where(Poll.id == poll_id).values(card_updated_at=utc(wall_now))
-            )
+        statement = update(Poll).where(Poll.id == poll_id).values(card_updated_at=utc(wall_now))
+        await self._write_statement(statement)
 
     async def mark_behind(self, poll_id: str, claimed_version: int) -> None:
         """The update claimed for ``claimed_version`` was not delivered: claim it again later."""
-        async with self._writing(), self._sessions() as session, session.begin():
-            await session.execute(
-                update(Poll)
-                .where(Poll.id == poll_id, Poll.shown_version == claimed_version)
-                .values(shown_version=claimed_version - 1)
-            )
+        statement = (
+            update(Poll)
+            .where(Poll.id == poll_id, Poll.shown_version == claimed_version)
+            .values(shown_version=claimed_version - 1)
+        )
+        await self._write_statement(statement)
+
+    async def _write_statement(self, statement: Update) -> None:
+        if self._sqlite is not None:
+            await self._sqlite_write(lambda session: session.execute(statement))
+            return
+        async with self._engine.begin() as connection:
+            await connection.execute(statement)
 
     async def latest(self, conversation_id: str) -> PollView | None:
         """The newest poll started in this conversation."""

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import select
 
+from notifications.poll_closer import PollCloser
 from store.db import create_engine
 from store.models import PollBallot
 from store.polls import (
@@ -162,3 +163,31 @@ async def test_named_polls_keep_who_voted_what_for_the_export(
         [ballot] = (await connection.execute(select(PollBallot.__table__))).mappings().all()
     await engine.dispose()
     assert ballot["sealed_choice"] == "" and ballot["voter_name"] == "Mette"
+
+
+async def test_the_closer_stops_between_checks_rather_than_being_cut_off(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    """A wake-up closes what fell due; on shutdown run() returns by itself, promptly,
+    instead of being cancelled in the middle of a statement."""
+    a, _ = stores
+    spec = replace(SPEC, closes_at=FIXED_NOW + dt.timedelta(minutes=5))
+    poll_id, _question, _options = await new_poll(a, spec)
+    poked: list[str] = []
+    clock = [FIXED_NOW]
+    closer = PollCloser(a, lambda: clock[0], poked.append, check_every=30)
+    running = asyncio.create_task(closer.run())
+    await asyncio.sleep(0.2)  # its first check: nothing is due yet
+    clock[0] = FIXED_NOW + dt.timedelta(minutes=6)
+    closer.wake()
+    for _ in range(100):
+        if poked:
+            break
+        await asyncio.sleep(0.05)
+    assert poked == [poll_id]
+    async with asyncio.timeout(2):  # not its 30 s sleep
+        await closer.stop()
+    assert running.done() and not running.cancelled()
+    await running
+    view = await a.get(poll_id)
+    assert view is not None and view.closed_at is not None
