@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from notifications.poll_closer import PollCloser
 from store.db import create_engine
@@ -191,3 +191,32 @@ async def test_the_closer_stops_between_checks_rather_than_being_cut_off(
     await running
     view = await a.get(poll_id)
     assert view is not None and view.closed_at is not None
+
+
+async def test_a_vote_waits_for_another_writer_and_is_then_stored(
+    stores: tuple[PollStore, PollStore], database_url: str
+) -> None:
+    """While something else holds the write lock the vote neither fails nor is lost."""
+    a, _ = stores
+    poll_id, question, (ja, _nej) = await new_poll(a)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as blocker:
+            if engine.dialect.name == "sqlite":
+                await blocker.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite's one write lock
+            else:
+                await blocker.execute(
+                    text("SELECT 1 FROM polls WHERE id = :id FOR UPDATE"), {"id": poll_id}
+                )
+            voting = asyncio.create_task(
+                a.vote(poll_id, "conv", Voter("aad-1", "En"), {question: [ja]}, FIXED_NOW)
+            )
+            await asyncio.sleep(0.3)
+            assert not voting.done()
+            await blocker.rollback()
+        receipt = await voting
+    finally:
+        await engine.dispose()
+    assert receipt.choices == (("Frokost?", ("Ja",)),)
+    view = await a.get(poll_id)
+    assert view is not None and view.voters == 1
