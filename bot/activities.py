@@ -1,5 +1,6 @@
 """Turning what the dialogs produce into Bot Framework activities, and conversation references
-into stored text and back: one place for every message the bot sends or updates."""
+into stored text and back: one place for every message the bot sends or updates; and what an
+incoming activity says about where it came from."""
 
 from __future__ import annotations
 
@@ -30,3 +31,13 @@ def reference_from_json(text: str) -> ConversationReference | None:
 
 def reference_to_json(reference: ConversationReference) -> str:
     return json.dumps(reference.serialize())
+
+
+def tenant_of(activity: Activity) -> str:
+    """The Entra tenant an activity comes from (Teams puts it in channelData and conversation)."""
+    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = channel_data.get("tenant")
+    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
+        return str(tenant["id"])
+    conversation = activity.conversation
+    return str(getattr(conversation, "tenant_id", None) or "")

@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from bot.activities import reference_to_json, reply_activity
+from bot.activities import reference_to_json, reply_activity, tenant_of
 from bot.live_cards import LiveCards
 from bot.poll_files import offer, on_consent
 from dialogs.polls.cards import CREATE
@@ -32,9 +32,7 @@ def where_of(activity: Activity, personal: bool, *, with_reference: bool = True)
     when a poll may be created, since only a poll's card is updated later."""
     conversation = activity.conversation
     channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant")
     meeting = channel_data.get("meeting")
-    tenant_id = tenant.get("id") if isinstance(tenant, dict) else None
     meeting_id = meeting.get("id") if isinstance(meeting, dict) else None
     reference = ""
     if with_reference:
@@ -42,7 +40,7 @@ def where_of(activity: Activity, personal: bool, *, with_reference: bool = True)
     return Where(
         conversation_id=str(conversation.id or "") if conversation else "",
         conversation_type=str(conversation.conversation_type or "") if conversation else "",
-        tenant_id=str(tenant_id or (conversation.tenant_id if conversation else "") or ""),
+        tenant_id=tenant_of(activity),
         teams_meeting_id=str(meeting_id or "")[:512],
         conversation_reference=reference,
         personal=personal,

@@ -21,7 +21,7 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 
-from bot.activities import reply_activity
+from bot.activities import reply_activity, tenant_of
 from dialogs.reminders.commands import parse_reminder_command
 from dialogs.reminders.service import ReminderButtons, ReminderDialogs
 from dialogs.router import User
@@ -84,8 +84,7 @@ def conversation_info(activity: Activity, personal: bool) -> ConversationInfo | 
     return ConversationInfo(
         conversation_id=conversation_id,
         conversation_type=kind,
-        tenant_id=_text(_dict(channel_data.get("tenant")).get("id"))
-        or _text(conversation.tenant_id),
+        tenant_id=tenant_of(activity),
         team_id=_text(team.get("id")),
         name=name,
         service_url=_text(activity.service_url),

@@ -17,6 +17,7 @@ from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
+from bot.activities import tenant_of
 from kombitbot.logs import CORRELATION_ID
 from store.repository import Store
 
@@ -58,16 +59,6 @@ def addressed(activity: Activity) -> bool:
     # "19:…@thread.tacv2;messageid=…" or "f:17b9…").
     ids = [activity.conversation.id] + ([activity.id] if activity.id is not None else [])
     return all(isinstance(i, str) and _url_segment_safe(i) for i in ids)
-
-
-def tenant_of(activity: Activity) -> str:
-    """The Entra tenant an activity comes from (Teams puts it in channelData and conversation)."""
-    channel_data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
-    tenant = channel_data.get("tenant")
-    if isinstance(tenant, dict) and isinstance(tenant.get("id"), str):
-        return str(tenant["id"])
-    conversation = activity.conversation
-    return str(getattr(conversation, "tenant_id", None) or "")
 
 
 def messages_handler(

@@ -115,6 +115,7 @@ class MockConnector:
     dropped: int = 0  # held sends whose sender went away
     _random: tuple[Faults, random.Random] | None = None
     _released: bool = False
+    _sends_let_through: int = 0  # with Faults.hold_after: sends not held so far
 
     @property
     def service_url(self) -> str:
@@ -210,8 +211,13 @@ class MockConnector:
             await asyncio.sleep(faults.latency)
         conversation = request.match_info["conversation_id"]
         if method != "update" and faults.hold_after is not None:
-            sends = sum(1 for r in self.received if r.method != "update")
-            if sends >= faults.hold_after and not self._released:
+            # Count the sends let through, not those recorded: a send is recorded only after
+            # its body was read, and two could otherwise both pass while one is being read.
+            recorded = sum(1 for r in self.received if r.method != "update")
+            sends = max(recorded, self._sends_let_through)
+            if sends < faults.hold_after or self._released:
+                self._sends_let_through = sends + 1
+            else:
                 self.held += 1
                 try:
                     while not self._released:
