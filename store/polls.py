@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import Connection, Update, bindparam, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
@@ -949,6 +949,19 @@ class PollStore:
             if "locked" in str(error) or "busy" in str(error):
                 return None
             raise
+        return self._vote_begun(raw, cursor, poll_id, definition, voter, choices, now)
+
+    def _vote_begun(
+        self,
+        raw: Any,
+        cursor: Any,
+        poll_id: str,
+        definition: _Definition,
+        voter: Voter,
+        choices: Mapping[int, Sequence[int]],
+        now: dt.datetime,
+    ) -> bool:
+        """The vote inside the write transaction ``cursor`` began; committed, or rolled back."""
         try:
             changed = self._vote_logic(
                 _SqliteVoteOps(cursor), poll_id, definition, voter, choices, now
@@ -984,15 +997,7 @@ class PollStore:
         try:
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
-            try:
-                changed = self._vote_logic(
-                    _SqliteVoteOps(cursor), poll_id, definition, voter, choices, now
-                )
-            except BaseException:
-                raw.rollback()
-                raise
-            raw.commit()
-            return changed
+            return self._vote_begun(raw, cursor, poll_id, definition, voter, choices, now)
         finally:
             raw.close()
 
@@ -1172,25 +1177,13 @@ class PollStore:
 
     async def latest(self, conversation_id: str) -> PollView | None:
         """The newest poll started in this conversation."""
-        async with self._sessions() as session:
-            poll_id = await session.scalar(
-                select(Poll.id)
-                .where(Poll.conversation_id == conversation_id, Poll.activity_id != "")
-                .order_by(Poll.created_at.desc())
-                .limit(1)
-            )
-            return None if poll_id is None else await self._view(session, poll_id)
+        newest = await self._posted(Poll.conversation_id == conversation_id, limit=1)
+        return newest[0] if newest else None
 
     async def latest_created_by(self, aad_object_id: str) -> PollView | None:
         """The newest poll this person started, wherever (for export from personal chat)."""
-        async with self._sessions() as session:
-            poll_id = await session.scalar(
-                select(Poll.id)
-                .where(Poll.created_by_aad == aad_object_id, Poll.activity_id != "")
-                .order_by(Poll.created_at.desc())
-                .limit(1)
-            )
-            return None if poll_id is None else await self._view(session, poll_id)
+        newest = await self._posted(Poll.created_by_aad == aad_object_id, limit=1)
+        return newest[0] if newest else None
 
     async def of_meeting(
         self,
@@ -1209,28 +1202,26 @@ class PollStore:
                 & (Poll.created_at >= utc(day_start))
                 & (Poll.created_at < utc(day_end))
             )
-        async with self._sessions() as session:
-            ids = list(
-                await session.scalars(
-                    select(Poll.id)
-                    .where(condition, Poll.activity_id != "")
-                    .order_by(Poll.created_at)
-                )
-            )
-            views = [await self._view(session, poll_id) for poll_id in ids]
-        return [v for v in views if v is not None]
+        return await self._posted(condition, newest_first=False)
 
     async def recent(self, kind: PollKind, limit: int) -> list[PollView]:
         """The newest polls of a kind, newest first (for "evaluering: udvikling")."""
+        return await self._posted(Poll.kind == kind, limit=limit)
+
+    async def _posted(
+        self,
+        condition: ColumnElement[bool],
+        *,
+        newest_first: bool = True,
+        limit: int | None = None,
+    ) -> list[PollView]:
+        """The polls matching ``condition`` whose card was posted, by creation time."""
+        order = Poll.created_at.desc() if newest_first else Poll.created_at
+        query = select(Poll.id).where(condition, Poll.activity_id != "").order_by(order)
+        if limit is not None:
+            query = query.limit(limit)
         async with self._sessions() as session:
-            ids = list(
-                await session.scalars(
-                    select(Poll.id)
-                    .where(Poll.kind == kind, Poll.activity_id != "")
-                    .order_by(Poll.created_at.desc())
-                    .limit(limit)
-                )
-            )
+            ids = list(await session.scalars(query))
             views = [await self._view(session, poll_id) for poll_id in ids]
         return [v for v in views if v is not None]
 
