@@ -24,6 +24,7 @@ from bot.teams_bot import KombitBot
 from dialogs.polls.service import PollDialogs
 from dialogs.reminders.service import ReminderButtons, ReminderDialogs
 from dialogs.router import Dialogs
+from kombitbot.gc_tuning import tune_garbage_collector
 from kombitbot.logs import configure_logging
 from kombitbot.settings import Settings
 from notifications.fanout import ReminderFanOut
@@ -275,6 +276,7 @@ async def _prepare_database(store: Store, startup: StartupState, settings: Setti
 
 
 def main() -> None:
+    tune_garbage_collector()
     settings = Settings.from_env()
     configure_logging(settings.log_level, json_lines=settings.log_format != "text")
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)

@@ -11,7 +11,12 @@ Reported: votes stored (must be 1,000), lost and doubled (must be 0), card updat
 the most in any 2-second window (target ≤ 1), ack latency p50/p99 (the invoke's HTTP response)
 and throughput, with ratios (targets: p99 ≤ 1.5 × trivial, throughput ≥ 0.8 × trivial).
 
-Run:  .venv/bin/python bench/polls.py [--voters 1000] [--concurrency 50] [--database sqlite|postgresql|both]
+The process runs with the garbage-collector settings of the service's entry point
+(``app.main`` calls :func:`kombitbot.gc_tuning.tune_garbage_collector`); both handlers share
+the process and so the settings. ``--gc cpython`` keeps CPython's defaults instead, to see
+what the tuning is worth.
+
+Run:  .venv/bin/python bench/polls.py [--voters 1000] [--concurrency 50] [--database sqlite|postgresql|both] [--gc service|cpython]
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import copy
+import gc
 import json
 import multiprocessing
 import statistics
@@ -40,6 +46,7 @@ from app import POLLS_KEY, create_app  # noqa: E402
 from bench._databases import drop, empty_database  # noqa: E402
 from bot.adapter import create_adapter  # noqa: E402
 from bot.routes import messages_handler  # noqa: E402
+from kombitbot.gc_tuning import tune_garbage_collector  # noqa: E402
 from kombitbot.settings import Settings  # noqa: E402
 from store.models import PollBallot, PollOption  # noqa: E402
 from tests.support.connector import MockConnector  # noqa: E402
@@ -286,7 +293,11 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--gc", choices=("service", "cpython"), default="service")
     args = parser.parse_args()
+    if args.gc == "service":
+        tune_garbage_collector()
+    print(f"garbage collector: {args.gc} settings, thresholds {gc.get_threshold()}")
     backends = ("sqlite", "postgresql") if args.database == "both" else (args.database,)
     with (
         ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool,

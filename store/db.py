@@ -179,9 +179,14 @@ def is_database_unavailable(error: BaseException) -> bool:
     Connection refused, a dropped connection or a server shutting down are; a bug in a query
     or a constraint violation is not.
     """
+    from asyncpg import OperatorInterventionError, PostgresConnectionError
     from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
     if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    # asyncpg's own errors (the poll votes' pool, store/poll_votes_pg.py): a lost connection,
+    # or the server shutting down or still starting up.
+    if isinstance(error, (PostgresConnectionError, OperatorInterventionError)):
         return True
     if isinstance(error, DBAPIError) and error.connection_invalidated:
         return True

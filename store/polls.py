@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import hashlib
 import hmac
 import json
 import secrets
@@ -28,19 +27,19 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
-    create_async_engine,
 )
 from sqlalchemy.orm import Session, selectinload
 
 from store.db import create_sqlite_sync_engine
 from store.models import AuditEntry, Poll, PollBallot, PollOption, PollQuestion
+from store.poll_votes_pg import FirstVote, PgFirstVotes
 
 PollKind = Literal["choice", "evaluation", "rating"]
 RefusalReason = Literal[
@@ -236,19 +235,12 @@ class PollSecrets:
         self._secret = secret
 
     def voter_key(self, poll_id: str, aad_object_id: str) -> str:
-        message = f"voter\0{poll_id}\0{aad_object_id}".encode()
-        return hmac.new(self._secret, message, hashlib.sha256).hexdigest()
+        return _mac(self._secret, f"voter\0{poll_id}\0{aad_object_id}".encode()).hex()
 
     def _stream(self, poll_id: str, question_id: int, aad: str, nonce: bytes, size: int) -> bytes:
-        key = hmac.new(
-            self._secret, f"seal\0{poll_id}\0{question_id}\0{aad}".encode(), hashlib.sha256
-        ).digest()
-        blocks = b""
-        counter = 0
-        while len(blocks) < size:
-            blocks += hmac.new(key, nonce + counter.to_bytes(4, "big"), hashlib.sha256).digest()
-            counter += 1
-        return blocks[:size]
+        key = _mac(self._secret, f"seal\0{poll_id}\0{question_id}\0{aad}".encode())
+        blocks = -(-size // 32)
+        return b"".join(_mac(key, nonce + n.to_bytes(4, "big")) for n in range(blocks))[:size]
 
     def seal(self, poll_id: str, question_id: int, aad: str, option_ids: Sequence[int]) -> str:
         """``nonce:ciphertext:tag`` (hex); a fresh nonce each time, so equal choices differ.
@@ -261,8 +253,8 @@ class PollSecrets:
         plain = text.ljust(blocks * _SEAL_BLOCK, b"\0")
         nonce = secrets.token_bytes(16)
         stream = self._stream(poll_id, question_id, aad, nonce, len(plain) + 16)
-        cipher = bytes(a ^ b for a, b in zip(plain, stream, strict=False))
-        tag = hmac.new(stream[-16:], nonce + cipher, hashlib.sha256).hexdigest()[:16]
+        cipher = _xor(plain, stream)
+        tag = _mac(stream[-16:], nonce + cipher).hex()[:16]
         return f"{nonce.hex()}:{cipher.hex()}:{tag}"
 
     def unseal(
@@ -275,11 +267,23 @@ class PollSecrets:
         except ValueError:
             return None
         stream = self._stream(poll_id, question_id, aad, nonce, len(cipher) + 16)
-        expected = hmac.new(stream[-16:], nonce + cipher, hashlib.sha256).hexdigest()[:16]
+        expected = _mac(stream[-16:], nonce + cipher).hex()[:16]
         if not hmac.compare_digest(expected, tag):
             return None
-        plain = bytes(a ^ b for a, b in zip(cipher, stream, strict=False)).rstrip(b"\0")
+        plain = _xor(cipher, stream).rstrip(b"\0")
         return tuple(int(i) for i in plain.decode().split(",") if i)
+
+
+def _mac(key: bytes, message: bytes) -> bytes:
+    """HMAC-SHA256 in one call (the standard library's fast path: a vote makes several)."""
+    return hmac.digest(key, message, "sha256")
+
+
+def _xor(data: bytes, stream: bytes) -> bytes:
+    """``data`` XOR the start of ``stream``, as whole integers rather than byte by byte."""
+    size = len(data)
+    mixed = int.from_bytes(data, "big") ^ int.from_bytes(stream[:size], "big")
+    return mixed.to_bytes(size, "big")
 
 
 def _ids(text: str) -> tuple[int, ...]:
@@ -377,40 +381,6 @@ def _claim(
 DEFINITION_CACHE = 256
 FAST_VOTE_TRIES = 5  # SQLite: tries on the event loop before a vote is queued on its thread
 _T = TypeVar("_T")
-
-# A first vote on PostgreSQL in one statement: bump the open poll, insert the ballots that do
-# not exist yet, and count the options of exactly the ballots inserted.
-_PG_FIRST_VOTE = text(
-    """
-WITH opened AS (
-    UPDATE polls SET version = version + 1
-    WHERE id = :poll_id AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > :now)
-    RETURNING id
-), answers AS (
-    SELECT *
-    FROM unnest(CAST(:questions AS integer[]), CAST(:sealed AS text[]), CAST(:plain AS text[]))
-        AS a(question_id, sealed_choice, choice)
-), inserted AS (
-    INSERT INTO poll_ballots (poll_id, question_id, voter_key, sealed_choice, choice,
-                              voter_aad_object_id, voter_name, voted_at)
-    SELECT opened.id, a.question_id, :voter_key, a.sealed_choice, a.choice, :aad, :name,
-           CAST(:voted_at AS timestamptz)
-    FROM opened CROSS JOIN answers a
-    ON CONFLICT (poll_id, question_id, voter_key) DO NOTHING
-    RETURNING question_id
-), counted AS (
-    UPDATE poll_options SET votes = poll_options.votes + 1
-    FROM unnest(CAST(:option_questions AS integer[]), CAST(:option_ids AS integer[]))
-        AS v(question_id, option_id)
-    JOIN inserted ON inserted.question_id = v.question_id
-    WHERE poll_options.id = v.option_id
-    RETURNING poll_options.id
-)
-SELECT (SELECT count(*) FROM opened) AS opened,
-       ARRAY(SELECT question_id FROM inserted) AS inserted,
-       (SELECT count(*) FROM counted) AS counted
-"""
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,18 +572,10 @@ class PollStore:
             )
             .returning(PollBallot.question_id)
         )
-        # First votes on PostgreSQL: their own small pool, in autocommit, without the
-        # checkout ping (a dropped connection fails one vote with the outage answer and is
-        # replaced) — per vote one round trip instead of four.
-        self._autocommit: AsyncEngine | None = None
-        if engine.dialect.name == "postgresql":
-            self._autocommit = create_async_engine(
-                engine.url,
-                isolation_level="AUTOCOMMIT",
-                skip_autocommit_rollback=True,
-                pool_size=4,
-                max_overflow=4,
-            )
+        # First votes on PostgreSQL: one prepared statement on asyncpg's own pool.
+        self._pg_first_votes = (
+            PgFirstVotes(engine.url) if engine.dialect.name == "postgresql" else None
+        )
         self._sqlite = create_sqlite_sync_engine(engine)
         self._sqlite_thread = (
             ThreadPoolExecutor(1, thread_name_prefix="poll-votes") if self._sqlite else None
@@ -630,8 +592,8 @@ class PollStore:
             fast.invalidate()  # its pragmas differ: closed, not returned to the pool
         if self._sqlite is not None:
             self._sqlite.dispose()
-        if self._autocommit is not None:
-            await self._autocommit.dispose()
+        if self._pg_first_votes is not None:
+            await self._pg_first_votes.close()
 
     async def create(self, spec: PollSpec, origin: Origin, now: dt.datetime) -> PollView:
         """Store a new poll (its card is not posted yet: see :meth:`posted`) and audit it."""
@@ -849,29 +811,22 @@ class PollStore:
         option_questions = [q for q in questions for _ in choices[q]]
         option_ids = [o for q in questions for o in sorted(choices[q])]
         named = not definition.anonymous
-        assert self._autocommit is not None
-        async with self._autocommit.connect() as connection:
-            row = (
-                await connection.execute(
-                    _PG_FIRST_VOTE,
-                    {
-                        "poll_id": poll_id,
-                        "now": now,
-                        "questions": questions,
-                        "sealed": [stored[q].sealed for q in questions],
-                        "plain": [stored[q].choice for q in questions],
-                        "voter_key": voter_key,
-                        "aad": aad if named else "",
-                        "name": voter.name[:255] if named else "",
-                        "voted_at": now if named else None,
-                        "option_questions": option_questions,
-                        "option_ids": option_ids,
-                    },
-                )
-            ).one()
-        if not row.opened:
-            return None
-        return {int(q) for q in row.inserted}
+        assert self._pg_first_votes is not None
+        return await self._pg_first_votes.run(
+            FirstVote(
+                poll_id=poll_id,
+                now=now,
+                voter_key=voter_key,
+                questions=questions,
+                sealed=[stored[q].sealed for q in questions],
+                plain=[stored[q].choice for q in questions],
+                aad=aad if named else "",
+                name=voter.name[:255] if named else "",
+                voted_at=now if named else None,
+                option_questions=option_questions,
+                option_ids=option_ids,
+            )
+        )
 
     def _ballots_for(
         self,

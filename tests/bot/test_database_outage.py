@@ -7,6 +7,7 @@ always starts it again.
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from kombitbot.settings import Settings
 from tests.conftest import FIXED_NOW, BotClient, wait_ready
 from tests.support.connector import MockConnector
 from tests.support.databases import DatabaseFactory
+from tests.support.polls import button, latest_card, person, settle, start_poll, vote
 
 
 async def _run(*command: str) -> int:
@@ -74,3 +76,27 @@ async def test_an_outage_is_answered_honestly_and_the_bot_recovers(
         assert health.status == 200
         assert "Aftaler – Vejle" in await bot.ask(question)
         assert (await client.get("/readyz")).status == 200
+
+
+async def test_a_vote_during_an_outage_is_refused_honestly_and_counted_after_it(
+    postgres_url: str, connector: MockConnector
+) -> None:
+    """The click gets "prøv igen om lidt" instead of an error, and the same click after the
+    restart is stored (on the vote pool's new connections), once."""
+    app = create_app(Settings(database_url=postgres_url), clock=lambda: FIXED_NOW)
+    async with TestClient(TestServer(app)) as client:
+        await wait_ready(client)
+        bot = BotClient(client, connector)
+        _poll_id, card = await start_poll(bot)
+        ja = button(card, "Ja")
+        assert (await vote(bot, ja, person(1))).startswith("Din stemme: Ja")
+        await _cluster("stop")
+        try:
+            during = await vote(bot, ja, person(2))
+        finally:
+            await _cluster("start")
+            await _wait_until_accepting()
+        assert during == "Jeg kan ikke slå det op lige nu – prøv igen om lidt."
+        assert (await vote(bot, ja, person(2))).startswith("Din stemme: Ja")
+        await settle(bot)
+        assert "2 har stemt" in json.dumps(latest_card(connector), ensure_ascii=False)

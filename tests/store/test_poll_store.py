@@ -24,6 +24,7 @@ from store.polls import (
 )
 from store.repository import Store
 from tests.conftest import FIXED_NOW
+from tests.support.databases import DatabaseFactory
 
 SECRET = b"a test secret of enough bytes"
 SPEC = PollSpec(
@@ -220,3 +221,41 @@ async def test_a_vote_waits_for_another_writer_and_is_then_stored(
     assert receipt.choices == (("Frokost?", ("Ja",)),)
     view = await a.get(poll_id)
     assert view is not None and view.voters == 1
+
+
+@pytest.fixture
+def postgres_url(database_factories: dict[str, DatabaseFactory]) -> str:
+    return database_factories["postgresql"].seeded()
+
+
+async def test_a_vote_after_postgresql_dropped_every_connection_is_stored_once(
+    postgres_url: str,
+) -> None:
+    """A server restart kills the vote pool's connections: the next vote still gets through.
+
+    The pool replaces its stale connections and sends the vote once more; a vote that had
+    reached the database before its connection died is not counted twice.
+    """
+    store = Store(create_engine(postgres_url))
+    polls = PollStore(store.sessions, SECRET)
+    try:
+        poll_id, question, (ja, nej) = await new_poll(polls)
+        await polls.vote(poll_id, "conv", Voter("aad-1"), {question: [ja]}, FIXED_NOW)
+        async with store.engine.connect() as admin:
+            killed = await admin.scalar(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        assert killed >= 1  # at least the vote pool's connection
+        receipt = await polls.vote(poll_id, "conv", Voter("aad-2"), {question: [nej]}, FIXED_NOW)
+        assert receipt.choices == (("Frokost?", ("Nej",)),)
+        # The same vote again (as if the first answer had been lost on the way) changes nothing.
+        await polls.vote(poll_id, "conv", Voter("aad-2"), {question: [nej]}, FIXED_NOW)
+        view = await polls.get(poll_id)
+        assert view is not None and view.voters == 2
+        assert [o.votes for o in view.questions[0].options] == [1, 1]
+    finally:
+        await polls.close_engine()
+        await store.close()

@@ -1,0 +1,159 @@
+"""PostgreSQL: a first vote as one prepared statement on asyncpg's own pool.
+
+This is the hot path of a meeting clicking at once, and on PostgreSQL most of a vote's cost
+was client-side: SQLAlchemy's async layer (greenlet hops, pool checkout, result wrapping) cost
+several times the statement itself, and a pool too small for a burst opened and closed
+connections under load. Here the statement is prepared once per connection and sent as is,
+on a fixed pool that never churns. The SQL names the tables and columns of
+:mod:`store.models`; everything else about polls goes through SQLAlchemy in
+:mod:`store.polls`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import asyncpg
+from sqlalchemy.engine import URL
+
+POOL_SIZE = 8
+CONNECT_TIMEOUT = 5.0  # seconds: Teams gives up on an unanswered click soon after
+
+# Bump the open poll (validates it and takes its row lock), insert the ballots that do not
+# exist yet, and count the options of exactly the ballots inserted: one statement, one
+# transaction (autocommit), so the locks are held for the statement only.
+FIRST_VOTE_SQL = """
+WITH opened AS (
+    UPDATE polls SET version = version + 1
+    WHERE id = $1 AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > $2)
+    RETURNING id
+), answers AS (
+    SELECT *
+    FROM unnest($3::integer[], $4::text[], $5::text[]) AS a(question_id, sealed_choice, choice)
+), inserted AS (
+    INSERT INTO poll_ballots (poll_id, question_id, voter_key, sealed_choice, choice,
+                              voter_aad_object_id, voter_name, voted_at)
+    SELECT opened.id, a.question_id, $6, a.sealed_choice, a.choice, $7, $8, $9::timestamptz
+    FROM opened CROSS JOIN answers a
+    ON CONFLICT (poll_id, question_id, voter_key) DO NOTHING
+    RETURNING question_id
+), counted AS (
+    UPDATE poll_options SET votes = poll_options.votes + 1
+    FROM unnest($10::integer[], $11::integer[]) AS v(question_id, option_id)
+    JOIN inserted ON inserted.question_id = v.question_id
+    WHERE poll_options.id = v.option_id
+    RETURNING poll_options.id
+)
+SELECT (SELECT count(*) FROM opened) AS opened,
+       ARRAY(SELECT question_id FROM inserted) AS inserted
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class FirstVote:
+    """One voter's answers to insert if they are new (anonymous polls: sealed only)."""
+
+    poll_id: str
+    now: dt.datetime
+    voter_key: str
+    questions: Sequence[int]
+    sealed: Sequence[str]
+    plain: Sequence[str]
+    aad: str
+    name: str
+    voted_at: dt.datetime | None
+    option_questions: Sequence[int]  # one entry per chosen option: its question
+    option_ids: Sequence[int]
+
+
+# What a connection the server dropped raises on its next use (the server's own "terminating
+# connection" notice included); the vote is then sent once more on a new connection.
+_CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.OperatorInterventionError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    OSError,
+)
+
+
+def asyncpg_dsn(url: URL) -> str:
+    """The SQLAlchemy URL (``postgresql+asyncpg://…``) as a DSN asyncpg itself takes."""
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class PgFirstVotes:
+    """A small asyncpg pool that runs :data:`FIRST_VOTE_SQL`; created on first use."""
+
+    def __init__(self, url: URL, size: int = POOL_SIZE) -> None:
+        self._dsn = asyncpg_dsn(url)
+        self._size = size
+        self._pool: asyncpg.Pool | None = None
+        self._creating = asyncio.Lock()
+
+    async def _get_pool(self) -> asyncpg.Pool:
+        if self._pool is None:
+            async with self._creating:
+                if self._pool is None:
+                    # min_size 0: creating the pool never connects, so it cannot fail while
+                    # the database is down; connections are made (and remade) on acquire.
+                    self._pool = await asyncpg.create_pool(
+                        self._dsn,
+                        min_size=0,
+                        max_size=self._size,
+                        reset=_nothing_to_reset,
+                        timeout=CONNECT_TIMEOUT,
+                    )
+        return self._pool
+
+    async def run(self, vote: FirstVote) -> set[int] | None:
+        """Insert the new answers; the questions answered now, or None if the poll is closed.
+
+        A question the voter answered before is not in the result (the caller changes it).
+        After the server dropped its connections (a restart), the pool's others are stale
+        too: they are all replaced and the vote is sent once more — safe, because a vote that
+        did reach the database inserts nothing the second time and so counts nothing twice.
+        """
+        pool = await self._get_pool()
+        try:
+            row = await pool.fetchrow(FIRST_VOTE_SQL, *_arguments(vote))
+        except _CONNECTION_LOST:
+            await pool.expire_connections()
+            row = await pool.fetchrow(FIRST_VOTE_SQL, *_arguments(vote))
+        assert row is not None  # the final SELECT always returns one row
+        if not row["opened"]:
+            return None
+        return {int(q) for q in row["inserted"]}
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            await pool.close()
+
+
+async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
+    """Instead of asyncpg's reset query on every release (a second round trip per vote).
+
+    These connections only ever run :data:`FIRST_VOTE_SQL` in autocommit: no session
+    settings, advisory locks, cursors or LISTENs to undo; an open transaction (there should
+    be none) is still rolled back by the pool before this is called.
+    """
+
+
+def _arguments(v: FirstVote) -> tuple[object, ...]:
+    return (
+        v.poll_id,
+        v.now,
+        list(v.questions),
+        list(v.sealed),
+        list(v.plain),
+        v.voter_key,
+        v.aad,
+        v.name,
+        v.voted_at,
+        list(v.option_questions),
+        list(v.option_ids),
+    )
