@@ -172,7 +172,10 @@ def create_app(
     app[REMINDERS_KEY] = delivery
     tenants = frozenset(settings.allowed_tenant_ids)
     app.router.add_post(
-        "/api/messages", messages_handler(adapter, bot, settings.max_body_bytes, tenants)
+        "/api/messages",
+        messages_handler(
+            adapter, bot, settings.max_body_bytes, tenants, settings.max_concurrent_turns
+        ),
     )
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz_handler(store, startup))

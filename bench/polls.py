@@ -171,7 +171,12 @@ async def run_backend(
     trivial = web.Application()
     trivial.router.add_post(
         "/api/messages",
-        messages_handler(create_adapter(settings), trivial_bot, settings.max_body_bytes),
+        messages_handler(
+            create_adapter(settings),
+            trivial_bot,
+            settings.max_body_bytes,
+            max_concurrent_turns=settings.max_concurrent_turns,
+        ),
     )
     real_runner, real_url = await serve(real)
     trivial_runner, trivial_url = await serve(trivial)

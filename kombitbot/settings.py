@@ -29,6 +29,7 @@ ENVIRONMENT_NAMES = {
     "timezone": "KOMBITBOT_TIMEZONE",
     "load_builtin_data": "KOMBITBOT_LOAD_BUILTIN_DATA",
     "max_body_bytes": "KOMBITBOT_MAX_BODY_BYTES",
+    "max_concurrent_turns": "KOMBITBOT_MAX_CONCURRENT_TURNS",
     "log_level": "LOG_LEVEL",
     "log_format": "LOG_FORMAT",
     "admin_ids": "KOMBITBOT_ADMIN_IDS",
@@ -84,6 +85,8 @@ class Settings:
     timezone: str = "Europe/Copenhagen"
     load_builtin_data: bool = True
     max_body_bytes: int = 256 * 1024
+    # Activities in a turn at once on this instance; more wait their turn (see bot.routes).
+    max_concurrent_turns: int = 16
     log_level: str = "INFO"
     log_format: str = "json"  # "json" (one object per line) or "text"
     admin_ids: tuple[str, ...] = ()  # AAD object ids of KOMBIT admins
@@ -132,6 +135,7 @@ class Settings:
                 "KOMBITBOT_REMINDER_LATEST_TIME: must be later than KOMBITBOT_REMINDER_TIME"
             )
         for name in (
+            "max_concurrent_turns",
             "reminder_lease_seconds",
             "reminder_max_attempts",
             "teams_rate_per_tenant",

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -39,7 +39,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from store.db import create_sqlite_sync_engine
 from store.models import AuditEntry, Poll, PollBallot, PollOption, PollQuestion
-from store.poll_votes_pg import FirstVote, PgFirstVotes
+
+if TYPE_CHECKING:
+    from store.poll_votes_pg import PgFirstVotes
 
 PollKind = Literal["choice", "evaluation", "rating"]
 RefusalReason = Literal[
@@ -572,10 +574,13 @@ class PollStore:
             )
             .returning(PollBallot.question_id)
         )
-        # First votes on PostgreSQL: one prepared statement on asyncpg's own pool.
-        self._pg_first_votes = (
-            PgFirstVotes(engine.url) if engine.dialect.name == "postgresql" else None
-        )
+        # First votes on PostgreSQL: one prepared statement on asyncpg's own pool (imported
+        # only there: the embedded SQLite service does without asyncpg in memory).
+        self._pg_first_votes: PgFirstVotes | None = None
+        if engine.dialect.name == "postgresql":
+            from store.poll_votes_pg import PgFirstVotes
+
+            self._pg_first_votes = PgFirstVotes(engine.url)
         self._sqlite = create_sqlite_sync_engine(engine)
         self._sqlite_thread = (
             ThreadPoolExecutor(1, thread_name_prefix="poll-votes") if self._sqlite else None
@@ -812,6 +817,8 @@ class PollStore:
         option_ids = [o for q in questions for o in sorted(choices[q])]
         named = not definition.anonymous
         assert self._pg_first_votes is not None
+        from store.poll_votes_pg import FirstVote
+
         return await self._pg_first_votes.run(
             FirstVote(
                 poll_id=poll_id,

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
 from app import create_app
 from kombitbot.settings import Settings
-from tests.conftest import BotClient, teams_activity
+from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
+from tests.support.connector import Faults, MockConnector
 from tests.support.databases import POSTGRES_ADMIN_URL
 
 
@@ -60,3 +63,35 @@ async def test_readiness_is_503_while_the_database_is_unreachable() -> None:
         health = await client.get("/healthz")
     assert ready.status == 503
     assert health.status == 200
+
+
+async def test_activities_beyond_the_turn_limit_wait_their_turn_and_are_all_answered(
+    database_url: str, connector: MockConnector
+) -> None:
+    """With two turns allowed, a third message waits until a turn ends; nothing is refused."""
+    app = create_app(settings_for(database_url, max_concurrent_turns=2), clock=lambda: FIXED_NOW)
+    async with TestClient(TestServer(app)) as client:
+        await wait_ready(client)
+        connector.faults = Faults(hold_after=0)  # Teams takes its time to accept each reply
+        posts = [
+            asyncio.create_task(
+                client.post(
+                    "/api/messages",
+                    json=teams_activity(
+                        "personal-message", connector, id=f"m{n}", text="hvem er jeg?"
+                    ),
+                )
+            )
+            for n in range(3)
+        ]
+        for _ in range(200):
+            if connector.held == 2:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.3)
+        assert connector.held == 2  # two turns are replying; the third has not started
+        assert not any(post.done() for post in posts)
+        connector.release()
+        statuses = [(await post).status for post in posts]
+    assert statuses == [201, 201, 201]
+    assert len(connector.received) == 3

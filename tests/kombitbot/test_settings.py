@@ -25,8 +25,10 @@ def test_bot_framework_names_are_read() -> None:
             "DATABASE_URL": "postgresql://postgres@127.0.0.1/test",
             "PORT": "8080",
             "KOMBITBOT_LOAD_BUILTIN_DATA": "false",
+            "KOMBITBOT_MAX_CONCURRENT_TURNS": "8",
         }
     )
+    assert settings.max_concurrent_turns == 8
     assert (settings.app_id, settings.app_password, settings.app_type) == (
         "app",
         "secret",
@@ -46,6 +48,7 @@ def test_bot_framework_names_are_read() -> None:
         ({"KOMBITBOT_TIMEZONE": "Mars/Olympus"}, "KOMBITBOT_TIMEZONE"),
         ({"MicrosoftAppType": "Everyone"}, "MicrosoftAppType"),
         ({"KOMBITBOT_LOAD_BUILTIN_DATA": "maybe"}, "KOMBITBOT_LOAD_BUILTIN_DATA"),
+        ({"KOMBITBOT_MAX_CONCURRENT_TURNS": "0"}, "KOMBITBOT_MAX_CONCURRENT_TURNS"),
     ],
 )
 def test_a_bad_value_is_refused_naming_the_variable(environ: dict[str, str], names: str) -> None:
