@@ -10,6 +10,8 @@ from botbuilder.core import CardFactory, MessageFactory
 from botbuilder.schema import Activity, ConversationReference
 
 from dialogs.reply import Reply
+from dialogs.router import User
+from store.polls import Voter
 
 
 def reply_activity(reply: Reply) -> Activity:
@@ -41,3 +43,25 @@ def tenant_of(activity: Activity) -> str:
         return str(tenant["id"])
     conversation = activity.conversation
     return str(getattr(conversation, "tenant_id", None) or "")
+
+
+def user_of(activity: Activity) -> User:
+    """Who sent an activity, and in which conversation; an id Teams did not give as text is
+    empty (a forged or fuzzed payload may hold anything there)."""
+    sender = activity.from_property
+    return User(
+        aad_object_id=_text(getattr(sender, "aad_object_id", None)),
+        teams_user_id=_text(getattr(sender, "id", None)),
+        name=_text(getattr(sender, "name", None)),
+        conversation_id=_text(getattr(activity.conversation, "id", None)),
+    )
+
+
+def voter_of(activity: Activity) -> Voter:
+    """The sender as a poll voter: the AAD object id is what one vote per person counts by."""
+    user = user_of(activity)
+    return Voter(user.aad_object_id, user.name)
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""

@@ -14,7 +14,7 @@ from typing import Any
 from botbuilder.core import TurnContext
 from botbuilder.schema import Activity
 
-from bot.activities import reference_to_json, reply_activity, tenant_of
+from bot.activities import reference_to_json, reply_activity, tenant_of, voter_of
 from bot.live_cards import LiveCards
 from bot.poll_files import offer, on_consent
 from dialogs.polls.cards import CREATE
@@ -22,7 +22,6 @@ from dialogs.polls.commands import parse_poll_command
 from dialogs.polls.service import ActionOutcome, OfferFiles, PollDialogs, PostPoll, Where
 from dialogs.router import OUTAGE
 from store.db import is_database_unavailable
-from store.polls import Voter
 
 log = logging.getLogger(__name__)
 
@@ -45,13 +44,6 @@ def where_of(activity: Activity, personal: bool, *, with_reference: bool = True)
         conversation_reference=reference,
         personal=personal,
     )
-
-
-def voter_of(activity: Activity) -> Voter:
-    sender = activity.from_property
-    if sender is None:
-        return Voter("")
-    return Voter(str(sender.aad_object_id or ""), str(sender.name or ""))
 
 
 class PollBot:

@@ -21,10 +21,9 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
 
-from bot.activities import reply_activity, tenant_of
+from bot.activities import reply_activity, tenant_of, user_of
 from dialogs.reminders.commands import parse_reminder_command
 from dialogs.reminders.service import ReminderButtons, ReminderDialogs
-from dialogs.router import User
 from store.conversations import (
     REMOVED,
     UNINSTALLED,
@@ -90,17 +89,6 @@ def conversation_info(activity: Activity, personal: bool) -> ConversationInfo | 
         service_url=_text(activity.service_url),
         reference=json.dumps(_reference(activity, conversation_id)),
         user_aad_object_id=_text(sender.aad_object_id) if personal and sender else "",
-    )
-
-
-def _user(activity: Activity) -> User:
-    sender = activity.from_property
-    conversation = activity.conversation
-    return User(
-        aad_object_id=_text(sender.aad_object_id) if sender else "",
-        teams_user_id=_text(sender.id) if sender else "",
-        name=_text(sender.name) if sender else "",
-        conversation_id=_text(conversation.id) if conversation else "",
     )
 
 
@@ -186,7 +174,7 @@ class ReminderBot:
         info = conversation_info(activity, personal)
         if info is None or not info.storable:
             return False
-        reply = await self._dialogs.command(command, text, info, _user(activity))
+        reply = await self._dialogs.command(command, text, info, user_of(activity))
         await turn_context.send_activity(reply_activity(reply))
         return True
 
@@ -201,7 +189,7 @@ class ReminderBot:
         activity = turn_context.activity
         info = conversation_info(activity, personal)
         conversation_id = info.conversation_id if info is not None else ""
-        reply = await self._buttons.click(data, conversation_id, _user(activity))
+        reply = await self._buttons.click(data, conversation_id, user_of(activity))
         if not invoke:
             await turn_context.send_activity(reply_activity(reply))
         return reply.text

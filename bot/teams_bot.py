@@ -11,7 +11,7 @@ from botbuilder.core import (
 )
 from botbuilder.schema import Activity, ChannelAccount
 
-from bot.activities import reply_activity
+from bot.activities import reply_activity, user_of
 from bot.file_import import FileImport, shared_files
 from bot.mentions import mentions_bot, strip_bot_mention
 from bot.poll_bot import PollBot
@@ -21,7 +21,7 @@ from dialogs.cards import ASK
 from dialogs.polls.cards import POLL_ACTIONS
 from dialogs.reminders.buttons import REMINDER_ACTIONS
 from dialogs.reply import Reply
-from dialogs.router import Dialogs, User
+from dialogs.router import Dialogs
 from dialogs.self_report import CANCEL, CONFIRM, UNDO
 
 log = logging.getLogger(__name__)
@@ -43,18 +43,6 @@ def asked_from_card(value: object) -> str | None:
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_ASK_LENGTH:
         return None
     return text
-
-
-def user_of(activity: Activity) -> User:
-    sender = activity.from_property
-    if sender is None:
-        return User()
-    return User(
-        aad_object_id=str(sender.aad_object_id or ""),
-        teams_user_id=str(sender.id or ""),
-        name=str(sender.name or ""),
-        conversation_id=str(activity.conversation.id or "") if activity.conversation else "",
-    )
 
 
 def is_personal(activity: Activity) -> bool:
