@@ -112,6 +112,7 @@ def create_app(
         now,
         settings.is_admin,
         on_status_changed=delivery.fanout.refresh_cards,
+        on_items_changed=delivery.fanout.refresh_items,
     )
     downloads = DownloadPolicy(
         settings.max_import_bytes, frozenset(h.lower() for h in settings.trusted_download_hosts)
@@ -151,7 +152,7 @@ def create_app(
     )
     bot = KombitBot(
         dialogs,
-        FileImport(store, settings.is_admin, downloads, now),
+        FileImport(store, settings.is_admin, downloads, now, items_changed=dialogs.items_changed),
         polls=polls,
         reminders=reminders,
         reminder_admin=delivery.admin,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Literal
@@ -32,6 +32,7 @@ from dialogs.router import OUTAGE, User
 from store.db import is_database_unavailable
 from store.importing import ImportFile, ImportRejected, ImportResult, RowError
 from store.repository import Store
+from store.snapshot import changed_items
 
 log = logging.getLogger(__name__)
 
@@ -157,11 +158,15 @@ class FileImport:
         is_admin: Callable[[str], bool],
         policy: DownloadPolicy,
         clock: Callable[[], dt.datetime],
+        items_changed: Callable[[Sequence[tuple[str, str]]], None] | None = None,
     ) -> None:
+        """``items_changed(items)``: told which tasks, agreements and frozen zones an import
+        changed, so reminder cards already posted about them are updated."""
         self._store = store
         self._is_admin = is_admin
         self._policy = policy
         self._clock = clock
+        self._items_changed = items_changed
 
     async def respond(self, files: list[SharedFile], user: User) -> Reply:
         if not self._is_admin(user.aad_object_id):
@@ -183,6 +188,7 @@ class FileImport:
                 log.warning("file import: download %s (%s)", error.reason, error.detail)
                 return Reply(text=self._download_problem(file.name, error))
         try:
+            before = await self._store.snapshot()
             result = await self._store.import_files(
                 contents,
                 kind="chat",
@@ -190,6 +196,7 @@ class FileImport:
                 imported_by_name=user.name,
                 now=self._clock(),
             )
+            after = await self._store.snapshot()
         except ImportRejected as rejected:
             log.info("file import rejected: %d problem(s)", len(rejected.errors))
             return rejected_reply([f.name for f in files], rejected.errors)
@@ -204,6 +211,8 @@ class FileImport:
             result.inserted,
             result.updated,
         )
+        if self._items_changed is not None:
+            self._items_changed(changed_items(before, after))
         return imported_reply(result)
 
     def _download_problem(self, name: str, error: DownloadError) -> str:

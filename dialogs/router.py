@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import logging
 import re
-from collections.abc import Awaitable, Callable, Collection
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -142,11 +142,14 @@ class Dialogs:
         is_admin: Callable[[str], bool],
         audit_log: AuditLog | None = None,
         on_status_changed: Callable[[str, str], Awaitable[object]] | None = None,
+        on_items_changed: Callable[[Sequence[tuple[str, str]]], Awaitable[object]] | None = None,
     ) -> None:
         """``on_status_changed(kind, key)``: told after a confirmed or undone status change,
-        so reminder cards already posted can show it (run in the background)."""
+        so reminder cards already posted can show it; ``on_items_changed(items)``: the same
+        for the ``(kind, key)`` items an import changed. Both run in the background."""
         self._store = store
         self._on_status_changed = on_status_changed
+        self._on_items_changed = on_items_changed
         self._background: set[asyncio.Task[object]] = set()
         self._audit_log = audit_log or AuditLog(store.sessions)
         self._profiles = profiles
@@ -157,17 +160,24 @@ class Dialogs:
 
     def _status_changed(self, kind: str, key: str) -> None:
         """Refresh posted reminder cards without keeping the user's turn waiting."""
-        if self._on_status_changed is None:
-            return
+        if self._on_status_changed is not None:
+            self._in_background(self._on_status_changed(kind, key))
 
-        async def notify() -> object:
+    def items_changed(self, items: Sequence[tuple[str, str]]) -> None:
+        """An import changed these tasks, agreements or zones: refresh the reminder cards
+        that mention them, without keeping the admin's turn waiting."""
+        if self._on_items_changed is not None and items:
+            self._in_background(self._on_items_changed(list(items)))
+
+    def _in_background(self, work: Awaitable[object]) -> None:
+        async def run() -> object:
             try:
-                return await self._on_status_changed(kind, key)  # type: ignore[misc]
+                return await work
             except Exception:
-                log.warning("updating posted cards after a status change failed", exc_info=True)
+                log.warning("updating posted cards after a change failed", exc_info=True)
                 return None
 
-        task: asyncio.Task[object] = asyncio.ensure_future(notify())
+        task: asyncio.Task[object] = asyncio.ensure_future(run())
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 

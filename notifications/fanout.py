@@ -558,17 +558,26 @@ class ReminderFanOut:
         """Update in place the cards of recent days that carry this item (its status
         changed); returns how many were updated. Called after a confirmed change, so it never
         raises: a card left behind is a pity, a failed click after a saved change is worse."""
+        return await self.refresh_items([(item_kind, item_key)])
+
+    async def refresh_items(self, items: Sequence[tuple[str, str]]) -> int:
+        """:meth:`refresh_cards` for several items at once (an import): each card that
+        carries any of them is updated once, not once per item. Never raises."""
         try:
-            return await self._refresh_cards(item_kind, item_key)
+            return await self._refresh_items(items)
         except Exception:
-            log.exception("updating the reminder cards about %s %s failed", item_kind, item_key)
+            log.exception("updating the reminder cards about %d item(s) failed", len(items))
             return 0
 
-    async def _refresh_cards(self, item_kind: str, item_key: str) -> int:
+    async def _refresh_items(self, items: Sequence[tuple[str, str]]) -> int:
         since = self.today() - dt.timedelta(days=self._refresh_days)
-        rows = await self._deliveries.posted_with(item_kind, item_key, since)
-        if not rows:
+        found: dict[int, DeliveryRow] = {}
+        for item_kind, item_key in items:
+            for row in await self._deliveries.posted_with(item_kind, item_key, since):
+                found[row.id] = row
+        if not found:
             return 0
+        rows = [found[row_id] for row_id in sorted(found)]
         targets = await self._targets.by_ids({row.conversation for row in rows})
         snapshot = await self._snapshot()
         updated = 0

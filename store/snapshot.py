@@ -9,6 +9,7 @@ and reloads when another instance (or an import) changed the facts.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -191,6 +192,23 @@ class DataSnapshot:
         for municipality in self.municipalities.values():
             regions.setdefault(municipality.region, []).append(municipality.name)
         return {region: tuple(sorted(names)) for region, names in sorted(regions.items())}
+
+
+def changed_items(before: DataSnapshot, after: DataSnapshot) -> list[tuple[str, str]]:
+    """The tasks, agreements and frozen zones that differ between two snapshots (added,
+    removed, or any field or municipality status changed), as ``(kind, key)`` in the kinds
+    reminders use: after an import, the reminder cards that mention them may read otherwise."""
+    changed: list[tuple[str, str]] = []
+    kinds: tuple[tuple[str, Mapping[str, object], Mapping[str, object]], ...] = (
+        ("task", before.tasks, after.tasks),
+        ("agreement", before.agreements, after.agreements),
+        ("frozen_zone", before.frozen_zones, after.frozen_zones),
+    )
+    for kind, old, new in kinds:
+        for key in sorted(old.keys() | new.keys()):
+            if old.get(key) != new.get(key):
+                changed.append((kind, key))
+    return changed
 
 
 async def data_version(session: AsyncSession) -> int:

@@ -8,6 +8,7 @@ fetched, and what the database holds afterwards.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -19,7 +20,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from botbuilder.schema import Activity
 from sqlalchemy import select
 
-from app import create_app
+from app import REMINDERS_KEY, create_app
 from bot.file_import import shared_files, url_allowed
 from kombitbot.settings import Settings
 from store.db import create_engine
@@ -27,6 +28,7 @@ from store.models import Agreement, AuditEntry
 from store.repository import BUILTIN_DATA_DIR, Store
 from store.snapshot import data_version
 from tests.conftest import FIXED_NOW, FIXTURES, teams_activity, wait_ready
+from tests.notifications.delivery_support import AGREEMENT, DAY
 from tests.support.cards import assert_valid_card
 from tests.support.connector import MockConnector
 from tests.support.entra import LocalCredentialsFactory, OpenIdMetadataServer
@@ -365,3 +367,31 @@ def test_the_download_settings_are_read_from_the_environment() -> None:
     assert settings.trusted_download_hosts == ("127.0.0.1", "files.test")
     assert settings.max_import_bytes == 4096
     assert Settings.from_env({}).trusted_download_hosts == ()
+
+
+async def test_an_import_updates_the_reminder_cards_already_posted_about_what_it_changed(
+    chat: Chat, connector: MockConnector
+) -> None:
+    """The deck's new status arrives by import: the digest posted earlier stops saying that
+    Vejle has not signed, without anyone clicking anything."""
+    await chat.ask("abonnér")  # this chat: every reminder
+    reminders = chat.client.app[REMINDERS_KEY]
+    assert (await reminders.fanout.run(DAY)).sent == 1
+    [digest] = [r for r in connector.received if "Mangler underskrift (83)" in r.all_text()]
+    header, rows = builtin_rows("agreement_signatures")
+    [vejle] = [r for r in rows if r["agreement_id"] == AGREEMENT and r["municipality"] == "Vejle"]
+    vejle["status"] = "underskrevet"
+    url = connector.serve_file("agreement_signatures.csv", csv_bytes(header, [vejle]))
+
+    assert "Importeret: agreement_signatures.csv" in await chat.send_file(
+        "agreement_signatures.csv", url
+    )
+
+    for _ in range(200):  # the cards are updated after the admin's answer, in the background
+        updates = [r for r in connector.received if r.method == "update"]
+        if updates:
+            break
+        await asyncio.sleep(0.02)
+    [update] = updates  # the one card posted, once
+    assert update.conversation_id == digest.conversation_id
+    assert "Mangler underskrift (82)" in update.all_text()

@@ -201,6 +201,31 @@ async def test_cards_posted_earlier_are_updated_when_a_status_changes(parts: Del
     assert await parts.fanout.refresh_cards("agreement", "no-such-key") == 0
 
 
+async def test_an_import_that_changed_several_items_updates_each_card_once(
+    parts: Delivery,
+) -> None:
+    await parts.fanout.run(DAY)
+    updates = StatusUpdates(parts.store.sessions)
+    mette = Actor("aad-mette", "Mette", METTE)
+    for key in (AGREEMENT, "A002-04"):
+        action = await updates.propose(
+            StatusChange("agreement", key, "Vejle", "signed"), mette, AT_NINE
+        )
+        await updates.confirm(action, mette, AT_NINE)
+    parts.store.invalidate()
+    items = [("agreement", AGREEMENT), ("agreement", "A002-04"), ("task", "no-such-key")]
+    updated = await parts.fanout.refresh_items(items)
+    per_conversation: dict[str, int] = {}
+    for received in parts.connector.received:
+        if received.method == "update":
+            per_conversation[received.conversation_id] = (
+                per_conversation.get(received.conversation_id, 0) + 1
+            )
+    assert updated == len(per_conversation) and CHANNEL in per_conversation
+    assert set(per_conversation.values()) == {1}
+    assert await parts.fanout.refresh_items([]) == 0
+
+
 async def test_a_card_with_nothing_left_says_so(
     database_url: str, connector: MockConnector
 ) -> None:
