@@ -16,7 +16,7 @@
 
 The job store is APScheduler's ``SQLAlchemyJobStore`` on the ``apscheduler_jobs`` table that
 migration 0004 creates (never created here). It is synchronous, so it gets its own small
-synchronous engine (:func:`store.db.create_sync_engine`: sqlite3 / psycopg).
+synchronous engine (:func:`store.db.create_sync_engine`: sqlite3 / pg8000).
 
 **The bridge from a stored job to the running app.** A persistent job must name an importable
 function (stored as ``"notifications.scheduler:daily_reminders"``) and picklable arguments, so

