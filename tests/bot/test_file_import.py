@@ -387,7 +387,7 @@ async def test_an_import_updates_the_reminder_cards_already_posted_about_what_it
         "agreement_signatures.csv", url
     )
 
-    for _ in range(200):  # the cards are updated after the admin's answer, in the background
+    for _ in range(500):  # the cards are updated after the admin's answer, in the background
         updates = [r for r in connector.received if r.method == "update"]
         if updates:
             break
