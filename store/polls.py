@@ -25,7 +25,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -383,6 +383,17 @@ def _claim(
 DEFINITION_CACHE = 256
 FAST_VOTE_TRIES = 5  # SQLite: tries on the event loop before a vote is queued on its thread
 _T = TypeVar("_T")
+
+
+class _Vote(NamedTuple):
+    """One click, checked against its poll (:meth:`PollStore.vote`), handed whole through the
+    steps that store it on either database."""
+
+    poll_id: str
+    definition: _Definition
+    voter: Voter
+    choices: Mapping[int, Sequence[int]]
+    now: dt.datetime  # UTC
 
 
 @dataclass(frozen=True, slots=True)
@@ -760,20 +771,18 @@ class PollStore:
                 raise VoteRefused("bad_choice")
             if not definition.multiple and len(option_ids) != 1:
                 raise VoteRefused("bad_choice")
-        now = utc(now)
+        vote = _Vote(poll_id, definition, voter, choices, utc(now))
         if self._sqlite is not None:
-            changed = await self._vote_in_order_on_sqlite(poll_id, definition, voter, choices, now)
+            changed = await self._vote_in_order_on_sqlite(vote)
         else:
-            done = await self._first_vote_postgres(poll_id, definition, voter, choices, now)
+            done = await self._first_vote_postgres(vote)
             changed = False
             if done is None:
                 raise VoteRefused("closed")
             rest = {q: options for q, options in choices.items() if q not in done}
             if rest:  # the voter answered before: change their answer in one transaction
                 async with self._engine.begin() as connection:
-                    changed = await connection.run_sync(
-                        self._vote_tx, poll_id, definition, voter, rest, now
-                    )
+                    changed = await connection.run_sync(self._vote_tx, vote._replace(choices=rest))
         labels = definition.labels
         receipt = tuple(
             (
@@ -795,11 +804,7 @@ class PollStore:
 
     async def _first_vote_postgres(
         self,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> set[int] | None:
         """PostgreSQL: a first answer as ONE statement in its own transaction (autocommit).
 
@@ -809,9 +814,10 @@ class PollStore:
         answered (a question answered before is left to :meth:`_vote_tx`), or None when the
         poll is closed.
         """
+        poll_id, definition, voter, choices, now = vote
         aad = voter.aad_object_id
         voter_key = self._secrets.voter_key(poll_id, aad)
-        stored = self._ballots_for(poll_id, definition, voter, choices, now)
+        stored = self._ballots_for(vote)
         questions = list(stored)
         option_questions = [q for q in questions for _ in choices[q]]
         option_ids = [o for q in questions for o in sorted(choices[q])]
@@ -837,13 +843,10 @@ class PollStore:
 
     def _ballots_for(
         self,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> dict[int, _Ballot]:
         """What each answer's ballot stores: anonymous polls only the sealed choice."""
+        poll_id, definition, voter, choices, now = vote
         aad = voter.aad_object_id
         ballots: dict[int, _Ballot] = {}
         for question_id, option_ids in choices.items():
@@ -858,15 +861,11 @@ class PollStore:
 
     async def _vote_in_order_on_sqlite(
         self,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> bool:
         """SQLite: one person's clicks are stored in the order they arrived (the last wins);
         everybody else's go straight ahead."""
-        aad = voter.aad_object_id
+        aad = vote.voter.aad_object_id
         previous = self._voter_tails.get(aad)
         mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._voter_tails[aad] = mine
@@ -874,13 +873,13 @@ class PollStore:
             if previous is not None:
                 await asyncio.wait([previous])
             for attempt in range(FAST_VOTE_TRIES):
-                changed = self._vote_now_on_sqlite(poll_id, definition, voter, choices, now)
+                changed = self._vote_now_on_sqlite(vote)
                 if changed is not None:
                     return changed
                 await asyncio.sleep(0.001 * (attempt + 1))
             # Still busy (a long write elsewhere): the vote thread waits its turn for us.
             return await asyncio.get_running_loop().run_in_executor(
-                self._sqlite_thread, self._vote_on_sqlite, poll_id, definition, voter, choices, now
+                self._sqlite_thread, self._vote_on_sqlite, vote
             )
         finally:
             mine.set_result(None)
@@ -889,11 +888,7 @@ class PollStore:
 
     def _vote_now_on_sqlite(
         self,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> bool | None:
         """SQLite's fast path: the vote right here on the event loop, if the database is free.
 
@@ -911,23 +906,17 @@ class PollStore:
             if "locked" in str(error) or "busy" in str(error):
                 return None
             raise
-        return self._vote_begun(raw, cursor, poll_id, definition, voter, choices, now)
+        return self._vote_begun(raw, cursor, vote)
 
     def _vote_begun(
         self,
         raw: Any,
         cursor: Any,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> bool:
         """The vote inside the write transaction ``cursor`` began; committed, or rolled back."""
         try:
-            changed = self._vote_logic(
-                _SqliteVoteOps(cursor), poll_id, definition, voter, choices, now
-            )
+            changed = self._vote_logic(_SqliteVoteOps(cursor), vote)
         except BaseException:
             raw.rollback()
             raise
@@ -947,11 +936,7 @@ class PollStore:
 
     def _vote_on_sqlite(
         self,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> bool:
         """SQLite: the whole vote in the vote thread, on the driver connection directly."""
         assert self._sqlite is not None
@@ -959,32 +944,22 @@ class PollStore:
         try:
             cursor = raw.cursor()
             cursor.execute("BEGIN IMMEDIATE")
-            return self._vote_begun(raw, cursor, poll_id, definition, voter, choices, now)
+            return self._vote_begun(raw, cursor, vote)
         finally:
             raw.close()
 
     def _vote_tx(
         self,
         connection: Connection,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> bool:
         """PostgreSQL: the vote through SQLAlchemy Core, in one ``run_sync`` call."""
-        return self._vote_logic(
-            _CoreVoteOps(connection, self), poll_id, definition, voter, choices, now
-        )
+        return self._vote_logic(_CoreVoteOps(connection, self), vote)
 
     def _vote_logic(
         self,
         ops: _VoteOps,
-        poll_id: str,
-        definition: _Definition,
-        voter: Voter,
-        choices: Mapping[int, Sequence[int]],
-        now: dt.datetime,
+        vote: _Vote,
     ) -> bool:
         """The vote as one transaction of a few plain statements.
 
@@ -994,11 +969,12 @@ class PollStore:
         (ON CONFLICT DO NOTHING: the common first vote costs one statement) or, when the voter
         answered before, changed, moving one count from the old option to the new.
         """
+        poll_id, definition, voter, choices, now = vote
         if not ops.bump(poll_id, now):
             raise VoteRefused("closed")  # it exists (its definition was read): so closed
         aad = voter.aad_object_id
         voter_key = self._secrets.voter_key(poll_id, aad)
-        stored = self._ballots_for(poll_id, definition, voter, choices, now)
+        stored = self._ballots_for(vote)
         inserted = ops.insert_new(poll_id, voter_key, stored)
         deltas: dict[int, int] = {}
         for question_id in inserted:
