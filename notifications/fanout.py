@@ -571,13 +571,9 @@ class ReminderFanOut:
 
     async def _refresh_items(self, items: Sequence[tuple[str, str]]) -> int:
         since = self.today() - dt.timedelta(days=self._refresh_days)
-        found: dict[int, DeliveryRow] = {}
-        for item_kind, item_key in items:
-            for row in await self._deliveries.posted_with(item_kind, item_key, since):
-                found[row.id] = row
-        if not found:
+        rows = await self._deliveries.posted_with(items, since) if items else []
+        if not rows:
             return 0
-        rows = [found[row_id] for row_id in sorted(found)]
         targets = await self._targets.by_ids({row.conversation for row in rows})
         snapshot = await self._snapshot()
         updated = 0

@@ -30,7 +30,7 @@ import asyncio
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Final, Literal, TypeVar, cast
@@ -374,24 +374,35 @@ class Deliveries:
             return [_row(row) for row in await session.scalars(query)]
 
     async def posted_with(
-        self, item_kind: str, item_key: str, first_day: dt.date
+        self, items: Collection[tuple[str, str]], first_day: dt.date
     ) -> list[DeliveryRow]:
-        """Cards sent since ``first_day`` that carry a reminder about this item (to update
-        them in place when its status changes)."""
-        needle = f"%:{_like_escape(item_kind)}:{_like_escape(item_key)}:%"
-        query = (
-            select(ReminderDelivery)
-            .where(
-                ReminderDelivery.state == "sent",
-                ReminderDelivery.activity_id != "",
-                ReminderDelivery.day >= first_day,
-                ReminderDelivery.items.like(needle, escape="\\"),
-            )
-            .order_by(ReminderDelivery.id)
-        )
+        """Cards sent since ``first_day`` that carry a reminder about any of these
+        ``(kind, key)`` items (to update them in place when their status changes), each card
+        once, in one query per 200 items."""
+        wanted = set(items)
+        found: dict[int, DeliveryRow] = {}
+        ordered = sorted(wanted)
         async with self._sessions() as session:
-            rows = [_row(row) for row in await session.scalars(query)]
-        return [row for row in rows if any(_about(i, item_kind, item_key) for i in row.items)]
+            for start in range(0, len(ordered), 200):
+                needles = [
+                    ReminderDelivery.items.like(
+                        f"%:{_like_escape(kind)}:{_like_escape(key)}:%", escape="\\"
+                    )
+                    for kind, key in ordered[start : start + 200]
+                ]
+                query = select(ReminderDelivery).where(
+                    ReminderDelivery.state == "sent",
+                    ReminderDelivery.activity_id != "",
+                    ReminderDelivery.day >= first_day,
+                    or_(*needles),
+                )
+                for row in await session.scalars(query):
+                    found[row.id] = _row(row)
+        return [
+            found[row_id]
+            for row_id in sorted(found)
+            if any(_item_of(i) in wanted for i in found[row_id].items)
+        ]
 
     async def by_keys(self, keys: Sequence[str]) -> dict[str, DeliveryRow]:
         """The rows with these keys (the preview says what was already sent)."""
@@ -418,10 +429,10 @@ class Deliveries:
             ]
 
 
-def _about(identity: str, item_kind: str, item_key: str) -> bool:
-    """Does ``rule:kind:key:occasion:day`` name this item? (Keys may contain colons.)"""
-    head, _, _rest = identity.rpartition(":")  # drop the day
+def _item_of(identity: str) -> tuple[str, str]:
+    """The ``(kind, key)`` a ``rule:kind:key:occasion:day`` names (keys may contain colons)."""
+    head, _, _day = identity.rpartition(":")
     head, _, _occasion = head.rpartition(":")
     _rule, _, rest = head.partition(":")
     kind, _, key = rest.partition(":")
-    return kind == item_kind and key == item_key
+    return kind, key
