@@ -16,9 +16,10 @@ from aiohttp.test_utils import TestClient, TestServer
 from app import create_app
 from kombitbot.settings import Settings
 from tests.conftest import FIXED_NOW, BotClient, wait_ready
+from tests.support.clicks import person
 from tests.support.connector import MockConnector
 from tests.support.databases import DatabaseFactory
-from tests.support.polls import button, latest_card, person, settle, start_poll, vote
+from tests.support.polls import button, latest_card, settle, start_poll, vote
 
 
 async def _run(*command: str) -> int:

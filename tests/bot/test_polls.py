@@ -21,13 +21,13 @@ from store.models import Poll, PollBallot, PollOption
 from store.polls import PollSecrets
 from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
 from tests.support.cards import assert_valid_card, assert_valid_teams_card
+from tests.support.clicks import person
 from tests.support.connector import MockConnector
 from tests.support.polls import (
     GROUP,
     ROLLEGALLERI,
     button,
     latest_card,
-    person,
     say_in_group,
     settle,
     start_poll,

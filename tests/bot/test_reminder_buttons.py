@@ -7,7 +7,6 @@ on the dialogs with a chosen admin (with authentication off everybody is an admi
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
@@ -31,7 +30,7 @@ from store.models import (
 )
 from store.repository import Store
 from tests.conftest import FIXED_NOW, BotClient, teams_activity
-from tests.support.connector import MockConnector
+from tests.support.clicks import execute_invoke, person
 from tests.support.reminders import ReminderParts, reminder_parts
 from tests.support.snapshots import snapshot
 
@@ -51,10 +50,6 @@ OLE = User("aad-ole", "29:ole", "Ole", "conv-ole")  # programme leader, Vejen
 STRANGER = User("aad-stranger", "29:stranger", "Ukendt", "conv-stranger")
 
 
-def person(n: int) -> dict[str, Any]:
-    return {"id": f"29:person-{n}", "name": f"Person {n}", "aadObjectId": f"aad-person-{n}"}
-
-
 async def submit(
     bot: BotClient, data: dict[str, Any], fixture: str = "personal-message", **changes: Any
 ) -> str:
@@ -63,22 +58,6 @@ async def submit(
     activity = teams_activity(fixture, bot.connector, text=None, value=data, **changes)
     assert await bot.post(activity) in (200, 201)
     return (await bot.connector.wait_for(before + 1))[before].all_text()
-
-
-def execute_invoke(
-    connector: MockConnector, data: dict[str, Any], fixture: str = "personal-message"
-) -> dict[str, Any]:
-    """Microsoft's ``adaptiveCard/action`` invoke from the conversation of ``fixture``."""
-    invoke = teams_activity("invoke-adaptive-card-action-execute", connector)
-    origin = teams_activity(fixture, connector)
-    for field in ("conversation", "recipient", "from"):
-        invoke[field] = copy.deepcopy(origin[field])
-    invoke["value"]["action"] = {
-        "type": "Action.Execute",
-        "verb": data.get("kombitbot"),
-        "data": data,
-    }
-    return invoke
 
 
 async def execute(bot: BotClient, data: dict[str, Any], fixture: str = "personal-message") -> str:

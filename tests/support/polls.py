@@ -3,12 +3,12 @@ buttons as someone, read the card Teams now shows."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from app import POLLS_KEY
 from tests.conftest import BotClient, teams_activity
 from tests.support.cards import assert_valid_teams_card
+from tests.support.clicks import execute_invoke
 from tests.support.connector import MockConnector, ReceivedActivity
 
 GROUP = "group-chat-message-bot-mention"
@@ -17,10 +17,6 @@ ROLLEGALLERI = (
     "afstemning: Er du enig i, at integrationen af rollegalleriet i KLIK vil skabe værdi for "
     "kommunen? Ja; Nej; Måske"
 )
-
-
-def person(n: int) -> dict[str, Any]:
-    return {"id": f"29:person-{n}", "name": f"Person {n}", "aadObjectId": f"aad-person-{n}"}
 
 
 async def say_in_group(bot: BotClient, text: str, **changes: Any) -> ReceivedActivity:
@@ -46,28 +42,10 @@ async def start_poll(bot: BotClient, text: str = ROLLEGALLERI) -> tuple[str, dic
     return str(vote["data"]["poll"]), card
 
 
-def execute_invoke(
-    connector: MockConnector, data: dict[str, Any], voter: dict[str, Any], **changes: Any
-) -> dict[str, Any]:
-    """A real ``adaptiveCard/action`` invoke (Microsoft's fixture) from the group chat."""
-    invoke = teams_activity("invoke-adaptive-card-action-execute", connector)
-    group = teams_activity(GROUP, connector)
-    invoke["conversation"] = copy.deepcopy(group["conversation"])
-    invoke["recipient"] = copy.deepcopy(group["recipient"])
-    invoke["from"] = voter
-    invoke["value"]["action"] = {
-        "type": "Action.Execute",
-        "verb": data.get("kombitbot"),
-        "data": data,
-    }
-    invoke.update(changes)
-    return invoke
-
-
 async def vote(bot: BotClient, data: dict[str, Any], voter: dict[str, Any], **changes: Any) -> str:
     """Click a button as ``voter``; what Teams shows the voter (the invoke response)."""
     response = await bot.http.post(
-        "/api/messages", json=execute_invoke(bot.connector, data, voter, **changes)
+        "/api/messages", json=execute_invoke(bot.connector, data, GROUP, voter, **changes)
     )
     assert response.status == 200, await response.text()
     body = await response.json()
