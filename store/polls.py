@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from store.db import create_sqlite_sync_engine
 from store.models import AuditEntry, Poll, PollBallot, PollOption, PollQuestion
+from store.vote_lane import VoteLane
 
 if TYPE_CHECKING:
     from store.poll_votes_pg import PgFirstVotes
@@ -597,10 +598,14 @@ class PollStore:
             ThreadPoolExecutor(1, thread_name_prefix="poll-votes") if self._sqlite else None
         )
         self._fast: Any = None  # see _fast_connection
-        self._voter_tails: dict[str, asyncio.Future[None]] = {}  # each voter's latest click
+        self._lane: VoteLane[_Vote, bool] | None = (
+            VoteLane(self._vote_now_on_sqlite, self._vote_when_free) if self._sqlite else None
+        )
 
     async def close_engine(self) -> None:
         """Release the SQLite vote thread and its engine (the async engine is the Store's)."""
+        if self._lane is not None:
+            await self._lane.idle()  # the votes handed in are written before the engine goes
         if self._sqlite_thread is not None:
             self._sqlite_thread.shutdown(wait=True)
         if self._fast is not None:
@@ -772,8 +777,8 @@ class PollStore:
             if not definition.multiple and len(option_ids) != 1:
                 raise VoteRefused("bad_choice")
         vote = _Vote(poll_id, definition, voter, choices, utc(now))
-        if self._sqlite is not None:
-            changed = await self._vote_in_order_on_sqlite(vote)
+        if self._lane is not None:
+            changed = await self._lane.write(vote)
         else:
             done = await self._first_vote_postgres(vote)
             changed = False
@@ -859,32 +864,17 @@ class PollStore:
                 ballots[question_id] = _Ballot("", plain, aad, voter.name[:255], now)
         return ballots
 
-    async def _vote_in_order_on_sqlite(
-        self,
-        vote: _Vote,
-    ) -> bool:
-        """SQLite: one person's clicks are stored in the order they arrived (the last wins);
-        everybody else's go straight ahead."""
-        aad = vote.voter.aad_object_id
-        previous = self._voter_tails.get(aad)
-        mine: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._voter_tails[aad] = mine
-        try:
-            if previous is not None:
-                await asyncio.wait([previous])
-            for attempt in range(FAST_VOTE_TRIES):
-                changed = self._vote_now_on_sqlite(vote)
-                if changed is not None:
-                    return changed
-                await asyncio.sleep(0.001 * (attempt + 1))
-            # Still busy (a long write elsewhere): the vote thread waits its turn for us.
-            return await asyncio.get_running_loop().run_in_executor(
-                self._sqlite_thread, self._vote_on_sqlite, vote
-            )
-        finally:
-            mine.set_result(None)
-            if self._voter_tails.get(aad) is mine:
-                del self._voter_tails[aad]
+    async def _vote_when_free(self, vote: _Vote) -> bool:
+        """SQLite was busy (a long write elsewhere): try again shortly on the event loop, then
+        let the vote thread wait its turn for it."""
+        for attempt in range(1, FAST_VOTE_TRIES):
+            await asyncio.sleep(0.001 * attempt)
+            changed = self._vote_now_on_sqlite(vote)
+            if changed is not None:
+                return changed
+        return await asyncio.get_running_loop().run_in_executor(
+            self._sqlite_thread, self._vote_on_sqlite, vote
+        )
 
     def _vote_now_on_sqlite(
         self,
@@ -895,8 +885,9 @@ class PollStore:
         The hop to the vote thread and back costs more than the vote's few statements (about
         half of a vote's time under load), so when no other writer holds SQLite's lock the vote
         runs on this loop's own connection, which never waits for the lock (busy_timeout 0)
-        and never checkpoints (the other connections do). None when the database is busy: the
-        caller then queues the vote on the vote thread, which waits its turn.
+        and never checkpoints (the other connections do). Called by the vote lane
+        (:mod:`store.vote_lane`) only. None when the database is busy: the lane then waits
+        in :meth:`_vote_when_free`.
         """
         raw = self._fast_connection()
         cursor = raw.cursor()
