@@ -247,6 +247,9 @@ async def run_backend(
                 results: dict[str, tuple[list[float], float, int]] = {}
                 voting_ended = 0.0
                 for name in order:
+                    # Each handler starts from a collected heap, so neither pays for the
+                    # garbage the other left (the second of a pair otherwise does).
+                    gc.collect()
                     results[name] = await loop.run_in_executor(
                         pool, load, urls[name], activities, concurrency
                     )
