@@ -641,7 +641,8 @@ class PollBallot(Base):
     __table_args__ = (UniqueConstraint("poll_id", "question_id", "voter_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    poll_id: Mapped[str] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    # No index of its own: the unique constraint above (poll_id first) serves lookups by poll.
+    poll_id: Mapped[str] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     question_id: Mapped[int] = mapped_column(ForeignKey("poll_questions.id", ondelete="CASCADE"))
     voter_key: Mapped[str] = mapped_column(String(64))
     sealed_choice: Mapped[str] = mapped_column(Text, default="")
