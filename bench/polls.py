@@ -19,7 +19,7 @@ The process runs with the garbage-collector settings of the service's entry poin
 the process and so the settings. ``--gc cpython`` keeps CPython's defaults instead, to see
 what the tuning is worth.
 
-Run:  .venv/bin/python bench/polls.py [--voters 1000] [--concurrency 50] [--rounds 3] [--database sqlite|postgresql|both] [--gc service|cpython]
+Run:  .venv/bin/python bench/polls.py [--voters 1000] [--concurrency 50] [--rounds 5] [--database sqlite|postgresql|both] [--gc service|cpython]
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ from bot.adapter import create_adapter  # noqa: E402
 from bot.routes import messages_handler  # noqa: E402
 from kombitbot.gc_tuning import tune_garbage_collector  # noqa: E402
 from kombitbot.settings import Settings  # noqa: E402
-from store.models import PollBallot, PollOption  # noqa: E402
+from store.models import PollBallot, PollOption, PollOptionShard  # noqa: E402
 from tests.support.connector import MockConnector  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "teams-activities"
@@ -180,7 +180,8 @@ async def start_poll(
 
 
 async def count_poll(polls: Any, poll_id: str, option_ids: list[int]) -> tuple[int, int, int]:
-    """Ballots stored, distinct voters among them, and the sum of the option counters."""
+    """Ballots stored, distinct voters among them, and the sum of the option counters (read
+    from the tables directly, not through the store)."""
     async with polls.store._sessions() as db:
         ballots = await db.scalar(
             select(func.count()).select_from(PollBallot).where(PollBallot.poll_id == poll_id)
@@ -193,7 +194,10 @@ async def count_poll(polls: Any, poll_id: str, option_ids: list[int]) -> tuple[i
         counted = await db.scalar(
             select(func.sum(PollOption.votes)).where(PollOption.id.in_(option_ids))
         )
-    return int(ballots or 0), int(distinct or 0), int(counted or 0)
+        sliced = await db.scalar(  # PostgreSQL counts first votes in shards
+            select(func.sum(PollOptionShard.votes)).where(PollOptionShard.option_id.in_(option_ids))
+        )
+    return int(ballots or 0), int(distinct or 0), int(counted or 0) + int(sliced or 0)
 
 
 async def run_backend(
@@ -341,7 +345,7 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--gc", choices=("service", "cpython"), default="service")
     parser.add_argument(
-        "--rounds", type=int, default=3, help="polls per database, the handlers taking turns"
+        "--rounds", type=int, default=5, help="polls per database, the handlers taking turns"
     )
     args = parser.parse_args()
     if args.gc == "service":

@@ -557,7 +557,9 @@ class Poll(Base):
     """A live poll posted as a card in one conversation (issue #5).
 
     The id is random: the card's buttons carry it, and a vote is accepted only for an open
-    poll of the conversation the vote comes from. ``version`` goes up with every vote;
+    poll of the conversation the vote comes from. ``version`` goes up with every vote (on
+    PostgreSQL a first vote counts in :class:`PollShard` instead: the poll's version is this
+    column plus its shards');
     ``shown_version`` and ``card_updated_at`` let any instance decide whether the posted card
     needs an update and keep updates to at most one per interval across instances.
     """
@@ -624,6 +626,44 @@ class PollOption(Base):
     position: Mapped[int] = mapped_column(Integer)
     label: Mapped[str] = mapped_column(String(200))
     score: Mapped[int | None] = mapped_column(Integer)
+    votes: Mapped[int] = mapped_column(Integer, default=0)
+
+
+POLL_SHARDS = 16  # PostgreSQL: slices of each poll's vote counter (see PollShard)
+
+
+class PollShard(Base):
+    """PostgreSQL: a slice of a poll's vote counter, so first votes do not queue for one row.
+
+    A first vote bumps the shard its voter key falls in, instead of the poll row, and counts its
+    option in the same shard of :class:`PollOptionShard`: people voting at once then lock
+    different rows (with one hot row, each vote waited for the one before it to commit, and
+    PostgreSQL spent most of a vote's CPU on that queue). ``closed`` is set on every shard
+    when the poll closes; a vote checks it on the row it locks, so a vote is either committed
+    before the close or refused. The rows are made with the poll. SQLite writes one vote at a
+    time anyway and keeps counting on the poll and option rows; it has no shards.
+    """
+
+    __tablename__ = "poll_shards"
+
+    poll_id: Mapped[str] = mapped_column(
+        ForeignKey("polls.id", ondelete="CASCADE"), primary_key=True
+    )
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[bool] = mapped_column(default=False)
+
+
+class PollOptionShard(Base):
+    """PostgreSQL: a slice of an option's count (see :class:`PollShard`); the option's count
+    is ``PollOption.votes`` plus its shards'."""
+
+    __tablename__ = "poll_option_shards"
+
+    option_id: Mapped[int] = mapped_column(
+        ForeignKey("poll_options.id", ondelete="CASCADE"), primary_key=True
+    )
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
     votes: Mapped[int] = mapped_column(Integer, default=0)
 
 

@@ -22,14 +22,18 @@ from sqlalchemy.engine import URL
 POOL_SIZE = 8
 CONNECT_TIMEOUT = 5.0  # seconds: Teams gives up on an unanswered click soon after
 
-# Bump the open poll (validates it and takes its row lock), insert the ballots that do not
-# exist yet, and count the options of exactly the ballots inserted: one statement, one
-# transaction (autocommit), so the locks are held for the statement only.
+# Bump the voter's shard of the open poll (validates the poll and takes that shard's row lock:
+# a close waits for it, and a vote waiting behind a close re-reads ``closed`` and is refused),
+# insert the ballots that do not exist yet, and count the options of exactly the ballots
+# inserted, in the same shard: one statement, one transaction (autocommit). People voting at
+# once lock different shard rows (store.models.PollShard), so they do not queue for one row.
 FIRST_VOTE_SQL = """
 WITH opened AS (
-    UPDATE polls SET version = version + 1
-    WHERE id = $1 AND closed_at IS NULL AND (closes_at IS NULL OR closes_at > $2)
-    RETURNING id
+    UPDATE poll_shards s SET version = s.version + 1
+    FROM polls p
+    WHERE s.poll_id = $1 AND s.shard = $12 AND NOT s.closed
+      AND p.id = $1 AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > $2)
+    RETURNING s.poll_id AS id
 ), answers AS (
     SELECT *
     FROM unnest($3::integer[], $4::text[], $5::text[]) AS a(question_id, sealed_choice, choice)
@@ -41,11 +45,11 @@ WITH opened AS (
     ON CONFLICT (poll_id, question_id, voter_key) DO NOTHING
     RETURNING question_id
 ), counted AS (
-    UPDATE poll_options SET votes = poll_options.votes + 1
+    UPDATE poll_option_shards o SET votes = o.votes + 1
     FROM unnest($10::integer[], $11::integer[]) AS v(question_id, option_id)
     JOIN inserted ON inserted.question_id = v.question_id
-    WHERE poll_options.id = v.option_id
-    RETURNING poll_options.id
+    WHERE o.option_id = v.option_id AND o.shard = $12
+    RETURNING o.option_id
 )
 SELECT (SELECT count(*) FROM opened) AS opened,
        ARRAY(SELECT question_id FROM inserted) AS inserted
@@ -57,6 +61,7 @@ class FirstVote:
     """One voter's answers to insert if they are new (anonymous polls: sealed only)."""
 
     poll_id: str
+    shard: int  # which slice of the poll's counters this voter's first vote counts in
     now: dt.datetime
     voter_key: str
     questions: Sequence[int]
@@ -156,4 +161,5 @@ def _arguments(v: FirstVote) -> tuple[object, ...]:
         v.voted_at,
         list(v.option_questions),
         list(v.option_ids),
+        v.shard,
     )

@@ -1,10 +1,13 @@
 """Live polls: create, vote, close, read results — each vote one transaction.
 
-Every vote starts by bumping the poll's ``version`` with a conditional UPDATE (open, this
-conversation). That one statement validates the poll, takes the poll row's write lock
-(PostgreSQL row lock, SQLite's database lock), so concurrent votes on a poll are serialised and
-a person's concurrent clicks end in their last choice, and tells every instance that the card is
-behind. The unique constraint (poll, question, voter) is the backstop against a doubled vote.
+Every vote starts by bumping a version counter with a conditional UPDATE (open, this
+conversation). That one statement validates the poll, takes a write lock and tells every
+instance that the card is behind. On SQLite the counter is the poll row's ``version`` (SQLite
+writes one transaction at a time anyway), and the counts are the option rows'. On PostgreSQL a
+first vote bumps and counts in the voter's shard (``store.models.PollShard``) instead, so
+people voting at once lock different rows; a changed vote, a close and a card claim still take
+the poll row. A poll's version and an option's count are the row's value plus its shards'.
+The unique constraint (poll, question, voter) is the backstop against a doubled vote.
 
 Anonymity: a ballot is found again by a keyed hash of (poll, voter); in an anonymous poll the
 choice is stored only sealed under a key derived from the secret and the voter's id, so the
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import hmac
 import json
@@ -38,7 +42,16 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import Session, selectinload
 
 from store.db import create_sqlite_sync_engine
-from store.models import AuditEntry, Poll, PollBallot, PollOption, PollQuestion
+from store.models import (
+    POLL_SHARDS,
+    AuditEntry,
+    Poll,
+    PollBallot,
+    PollOption,
+    PollOptionShard,
+    PollQuestion,
+    PollShard,
+)
 from store.vote_lane import VoteLane
 
 if TYPE_CHECKING:
@@ -322,6 +335,15 @@ def _read_view(session: Session, poll_id: str) -> PollView | None:
     voters = session.scalar(
         select(func.count(func.distinct(PollBallot.voter_key))).where(PollBallot.poll_id == poll_id)
     )
+    option_ids = [o.id for q in poll.questions for o in q.options]
+    sliced = {
+        int(option_id): int(n)
+        for option_id, n in session.execute(
+            select(PollOptionShard.option_id, func.sum(PollOptionShard.votes))
+            .where(PollOptionShard.option_id.in_(option_ids))
+            .group_by(PollOptionShard.option_id)
+        ).all()
+    }
 
     return PollView(
         id=poll.id,
@@ -343,13 +365,16 @@ def _read_view(session: Session, poll_id: str) -> PollView | None:
         closes_at=_aware(poll.closes_at),
         closed_at=_aware(poll.closed_at),
         closed_by=poll.closed_by,
-        version=poll.version,
+        version=poll.version + _shard_versions(session, poll_id),
         voters=int(voters or 0),
         questions=tuple(
             QuestionView(
                 id=q.id,
                 text=q.text,
-                options=tuple(OptionView(o.id, o.label, o.score, o.votes) for o in q.options),
+                options=tuple(
+                    OptionView(o.id, o.label, o.score, o.votes + sliced.get(o.id, 0))
+                    for o in q.options
+                ),
                 answered=int(answered.get(q.id, 0)),
             )
             for q in poll.questions
@@ -366,7 +391,10 @@ def _claim(
             Poll.id == poll_id
         )
     ).first()
-    if row is None or not row.activity_id or row.shown_version >= row.version:
+    if row is None or not row.activity_id:
+        return RenderClaim()
+    version = row.version + _shard_versions(session, poll_id)
+    if row.shown_version >= version:
         return RenderClaim()
     last = _aware(row.card_updated_at)
     if last is not None and wall_now < last + min_interval:
@@ -374,11 +402,23 @@ def _claim(
     won = session.execute(
         update(Poll)
         .where(Poll.id == poll_id, Poll.shown_version == row.shown_version)
-        .values(shown_version=row.version, card_updated_at=wall_now)
+        .values(shown_version=version, card_updated_at=wall_now)
     )
     if won.rowcount != 1:  # type: ignore[attr-defined]
         return RenderClaim(wait_until=wall_now + min_interval)
-    return RenderClaim(view=_read_view(session, poll_id))
+    view = _read_view(session, poll_id)
+    # On PostgreSQL first votes do not wait for this transaction, so the counts read may
+    # already include later votes: the card is then newer than claimed, never older, and the
+    # version it carries is the one claimed (a failed send gives back exactly that claim).
+    return RenderClaim(view=None if view is None else dataclasses.replace(view, version=version))
+
+
+def _shard_versions(session: Session, poll_id: str) -> int:
+    """The first votes counted in the poll's shards (PostgreSQL; 0 on SQLite)."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(PollShard.version), 0)).where(PollShard.poll_id == poll_id)
+    )
+    return int(total or 0)
 
 
 DEFINITION_CACHE = 256
@@ -655,6 +695,15 @@ class PollStore:
         )
         async with self._writing(), self._sessions() as session, session.begin():
             session.add(poll)
+            if self._pg_first_votes is not None:  # PostgreSQL counts first votes in shards
+                await session.flush()  # the option ids
+                session.add_all(PollShard(poll_id=poll_id, shard=n) for n in range(POLL_SHARDS))
+                session.add_all(
+                    PollOptionShard(option_id=option.id, shard=n)
+                    for question in poll.questions
+                    for option in question.options
+                    for n in range(POLL_SHARDS)
+                )
             session.add(
                 _poll_audit(
                     "poll_open",
@@ -833,6 +882,7 @@ class PollStore:
         return await self._pg_first_votes.run(
             FirstVote(
                 poll_id=poll_id,
+                shard=int(voter_key[:8], 16) % POLL_SHARDS,
                 now=now,
                 voter_key=voter_key,
                 questions=questions,
@@ -1024,7 +1074,14 @@ class PollStore:
             .where(Poll.id == poll_id, Poll.closed_at.is_(None))
             .values(closed_at=now, closed_by=by, version=Poll.version + 1)
         )
-        return bool(result.rowcount == 1)  # type: ignore[attr-defined]
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+        # PostgreSQL: a first vote checks ``closed`` on the shard row it locks, so this waits
+        # for the votes under way and refuses every later one (no rows on SQLite).
+        await session.execute(
+            update(PollShard).where(PollShard.poll_id == poll_id).values(closed=True)
+        )
+        return True
 
     async def close_due(self, now: dt.datetime) -> list[str]:
         """Close every poll whose closing time has passed; the ids this call closed.
@@ -1060,7 +1117,11 @@ class PollStore:
                 await session.scalars(
                     select(Poll.id).where(
                         Poll.activity_id != "",
-                        Poll.shown_version < Poll.version,
+                        Poll.shown_version
+                        < Poll.version
+                        + select(func.coalesce(func.sum(PollShard.version), 0))
+                        .where(PollShard.poll_id == Poll.id)
+                        .scalar_subquery(),
                         or_(Poll.closed_at.is_(None), Poll.closed_at >= utc(since)),
                     )
                 )
@@ -1072,8 +1133,11 @@ class PollStore:
         """Decide, across instances, whether this caller updates the card now.
 
         At most one update per ``min_interval`` per poll: the caller that wins the conditional
-        UPDATE on ``shown_version`` renders the view read in the same transaction, which holds
-        the poll row, so the counts it reads are exactly those of the version it claimed.
+        UPDATE on ``shown_version`` renders the view read in the same transaction. On SQLite
+        that transaction holds the write lock, so the counts are exactly those of the version
+        claimed; on PostgreSQL first votes may commit meanwhile, so the counts are those of the
+        claimed version or newer: never older, and the last claim after the last vote shows
+        the final count.
         """
         wall_now = utc(wall_now)
         if self._sqlite is not None:

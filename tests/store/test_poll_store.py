@@ -84,7 +84,7 @@ async def test_concurrent_clicks_by_one_person_end_in_one_vote(
     poll = await a.get(poll_id)
     assert poll is not None and poll.voters == 1
     assert sum(o.votes for o in poll.questions[0].options) == 1
-    # Serialised on the poll row, the last committed click is the one that counts; clicking
+    # Serialised on a row lock, the last committed click is the one that counts; clicking
     # once more afterwards is the voter's final word.
     await b.vote(poll_id, "conv", Voter("aad-same"), {question: [nej]}, FIXED_NOW)
     poll = await a.get(poll_id)
@@ -256,6 +256,72 @@ async def test_a_vote_after_postgresql_dropped_every_connection_is_stored_once(
         view = await polls.get(poll_id)
         assert view is not None and view.voters == 2
         assert [o.votes for o in view.questions[0].options] == [1, 1]
+    finally:
+        await polls.close_engine()
+        await store.close()
+
+
+async def test_a_vote_that_meets_a_closing_poll_is_either_counted_before_it_or_refused(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    """No vote slips in after the close: on PostgreSQL first votes do not lock the poll row
+    (they count in shards), so the close marks every shard and a vote queued behind it is
+    refused; on SQLite the close holds the one write lock."""
+    a, b = stores
+    poll_id, question, (ja, nej) = await new_poll(a)
+    await a.vote(poll_id, "conv", Voter("aad-before"), {question: [ja]}, FIXED_NOW)
+    async with b._sessions() as session, session.begin():
+        assert await PollStore._close(session, poll_id, "Admin", FIXED_NOW)
+        voting = asyncio.create_task(
+            a.vote(poll_id, "conv", Voter("aad-late"), {question: [nej]}, FIXED_NOW)
+        )
+        await asyncio.sleep(0.3)
+        assert not voting.done()  # it waits for the close to commit
+    with pytest.raises(VoteRefused) as refused:
+        await voting
+    assert refused.value.reason == "closed"
+    view = await a.get(poll_id)
+    assert view is not None and view.voters == 1
+    assert [o.votes for o in view.questions[0].options] == [1, 0]
+
+
+async def test_poll_counts_survive_the_shard_migration_both_ways(postgres_url: str) -> None:
+    """Migration 0006 gives existing polls their shards; going back folds them into the
+    poll and option rows, so no count is lost either way."""
+    from alembic import command
+
+    from store.db import alembic_config
+
+    store = Store(create_engine(postgres_url))
+    polls = PollStore(store.sessions, SECRET)
+    try:
+        poll_id, question, (ja, nej) = await new_poll(polls)
+        await polls.vote(poll_id, "conv", Voter("aad-1"), {question: [ja]}, FIXED_NOW)
+
+        def migrate_to(connection: object, revision: str) -> None:
+            config = alembic_config()
+            config.attributes["connection"] = connection
+            if revision == "head":
+                command.upgrade(config, revision)
+            else:
+                command.downgrade(config, revision)
+
+        async with store.engine.begin() as connection:
+            await connection.run_sync(migrate_to, "0005")
+        async with store.engine.begin() as connection:
+            counts = (
+                await connection.execute(
+                    text("SELECT votes FROM poll_options WHERE id IN (:a, :b) ORDER BY id"),
+                    {"a": ja, "b": nej},
+                )
+            ).scalars()
+            assert list(counts) == [1, 0]  # folded back into the option row
+            await connection.run_sync(migrate_to, "head")
+        await polls.vote(poll_id, "conv", Voter("aad-2"), {question: [nej]}, FIXED_NOW)
+        view = await polls.get(poll_id)
+        assert view is not None and view.voters == 2
+        assert [o.votes for o in view.questions[0].options] == [1, 1]
+        assert view.version == 2
     finally:
         await polls.close_engine()
         await store.close()
