@@ -55,6 +55,32 @@ SELECT (SELECT count(*) FROM opened) AS opened,
        ARRAY(SELECT question_id FROM inserted) AS inserted
 """
 
+# The same for the common click: one question, one option. Plain parameters instead of six
+# arrays to encode, unnest and join (less CPU in the bot and in PostgreSQL per vote).
+FIRST_SINGLE_VOTE_SQL = """
+WITH opened AS (
+    UPDATE poll_shards s SET version = s.version + 1
+    FROM polls p
+    WHERE s.poll_id = $1 AND s.shard = $11 AND NOT s.closed
+      AND p.id = $1 AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > $2)
+    RETURNING s.poll_id AS id
+), inserted AS (
+    INSERT INTO poll_ballots (poll_id, question_id, voter_key, sealed_choice, choice,
+                              voter_aad_object_id, voter_name, voted_at)
+    SELECT opened.id, $3, $6, $4, $5, $7, $8, $9::timestamptz
+    FROM opened
+    ON CONFLICT (poll_id, question_id, voter_key) DO NOTHING
+    RETURNING question_id
+), counted AS (
+    UPDATE poll_option_shards o SET votes = o.votes + 1
+    FROM inserted
+    WHERE o.option_id = $10 AND o.shard = $11
+    RETURNING o.option_id
+)
+SELECT (SELECT count(*) FROM opened) AS opened,
+       ARRAY(SELECT question_id FROM inserted) AS inserted
+"""
+
 
 @dataclass(frozen=True, slots=True)
 class FirstVote:
@@ -123,11 +149,12 @@ class PgFirstVotes:
         did reach the database inserts nothing the second time and so counts nothing twice.
         """
         pool = await self._get_pool()
+        statement, arguments = _statement(vote)
         try:
-            row = await pool.fetchrow(FIRST_VOTE_SQL, *_arguments(vote))
+            row = await pool.fetchrow(statement, *arguments)
         except _CONNECTION_LOST:
             await pool.expire_connections()
-            row = await pool.fetchrow(FIRST_VOTE_SQL, *_arguments(vote))
+            row = await pool.fetchrow(statement, *arguments)
         assert row is not None  # the final SELECT always returns one row
         if not row["opened"]:
             return None
@@ -146,6 +173,26 @@ async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
     settings, advisory locks, cursors or LISTENs to undo; an open transaction (there should
     be none) is still rolled back by the pool before this is called.
     """
+
+
+def _statement(v: FirstVote) -> tuple[str, tuple[object, ...]]:
+    """The statement for this vote and its arguments: the single form for one answer."""
+    if len(v.questions) == 1 and len(v.option_ids) == 1:
+        arguments = (
+            v.poll_id,
+            v.now,
+            v.questions[0],
+            v.sealed[0],
+            v.plain[0],
+            v.voter_key,
+            v.aad,
+            v.name,
+            v.voted_at,
+            v.option_ids[0],
+            v.shard,
+        )
+        return FIRST_SINGLE_VOTE_SQL, arguments
+    return FIRST_VOTE_SQL, _arguments(v)
 
 
 def _arguments(v: FirstVote) -> tuple[object, ...]:
