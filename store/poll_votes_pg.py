@@ -23,18 +23,29 @@ POOL_SIZE = 8
 CONNECT_TIMEOUT = 5.0  # seconds: Teams gives up on an unanswered click soon after
 
 # Bump the voter's shard of the open poll (validates the poll and takes that shard's row lock:
-# a close waits for it, and a vote waiting behind a close re-reads ``closed`` and is refused),
-# insert the ballots that do not exist yet, and count the options of exactly the ballots
-# inserted, in the same shard: one statement, one transaction (autocommit). People voting at
-# once lock different shard rows (store.models.PollShard), so they do not queue for one row.
-FIRST_VOTE_SQL = """
+# a close waits for it, and a vote waiting behind a close re-reads ``closed`` and is refused).
+# Both vote statements start with it; ``{shard}`` is the shard's parameter.
+_OPENED = """
 WITH opened AS (
     UPDATE poll_shards s SET version = s.version + 1
     FROM polls p
-    WHERE s.poll_id = $1 AND s.shard = $12 AND NOT s.closed
+    WHERE s.poll_id = $1 AND s.shard = {shard} AND NOT s.closed
       AND p.id = $1 AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > $2)
     RETURNING s.poll_id AS id
-), answers AS (
+)"""
+# Both end by telling whether the poll was open and which questions were answered now.
+_OUTCOME = """
+SELECT (SELECT count(*) FROM opened) AS opened,
+       ARRAY(SELECT question_id FROM inserted) AS inserted
+"""
+
+# After the bump, insert the ballots that do not exist yet and count the options of exactly
+# the ballots inserted, in the same shard: one statement, one transaction (autocommit). People
+# voting at once lock different shard rows (store.models.PollShard), so they do not queue for
+# one row.
+FIRST_VOTE_SQL = (
+    _OPENED.format(shard="$12")
+    + """, answers AS (
     SELECT *
     FROM unnest($3::integer[], $4::text[], $5::text[]) AS a(question_id, sealed_choice, choice)
 ), inserted AS (
@@ -50,21 +61,15 @@ WITH opened AS (
     JOIN inserted ON inserted.question_id = v.question_id
     WHERE o.option_id = v.option_id AND o.shard = $12
     RETURNING o.option_id
+)"""
+    + _OUTCOME
 )
-SELECT (SELECT count(*) FROM opened) AS opened,
-       ARRAY(SELECT question_id FROM inserted) AS inserted
-"""
 
 # The same for the common click: one question, one option. Plain parameters instead of six
 # arrays to encode, unnest and join (less CPU in the bot and in PostgreSQL per vote).
-FIRST_SINGLE_VOTE_SQL = """
-WITH opened AS (
-    UPDATE poll_shards s SET version = s.version + 1
-    FROM polls p
-    WHERE s.poll_id = $1 AND s.shard = $11 AND NOT s.closed
-      AND p.id = $1 AND p.closed_at IS NULL AND (p.closes_at IS NULL OR p.closes_at > $2)
-    RETURNING s.poll_id AS id
-), inserted AS (
+FIRST_SINGLE_VOTE_SQL = (
+    _OPENED.format(shard="$11")
+    + """, inserted AS (
     INSERT INTO poll_ballots (poll_id, question_id, voter_key, sealed_choice, choice,
                               voter_aad_object_id, voter_name, voted_at)
     SELECT opened.id, $3, $6, $4, $5, $7, $8, $9::timestamptz
@@ -76,10 +81,9 @@ WITH opened AS (
     FROM inserted
     WHERE o.option_id = $10 AND o.shard = $11
     RETURNING o.option_id
+)"""
+    + _OUTCOME
 )
-SELECT (SELECT count(*) FROM opened) AS opened,
-       ARRAY(SELECT question_id FROM inserted) AS inserted
-"""
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Connection, Update, bindparam, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    ScalarSelect,
+    Update,
+    bindparam,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import (
@@ -39,7 +49,7 @@ from sqlalchemy.ext.asyncio import (
     AsyncSession,
     async_sessionmaker,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import QueryableAttribute, Session, selectinload
 
 from store.db import create_sqlite_sync_engine
 from store.models import (
@@ -365,7 +375,7 @@ def _read_view(session: Session, poll_id: str) -> PollView | None:
         closes_at=_aware(poll.closes_at),
         closed_at=_aware(poll.closed_at),
         closed_by=poll.closed_by,
-        version=poll.version + _shard_versions(session, poll_id),
+        version=poll.version + int(session.scalar(select(_shards_version(poll_id))) or 0),
         voters=int(voters or 0),
         questions=tuple(
             QuestionView(
@@ -387,15 +397,16 @@ def _claim(
 ) -> RenderClaim:
     """:meth:`PollStore.claim_render` in the caller's transaction."""
     row = session.execute(
-        select(Poll.version, Poll.shown_version, Poll.card_updated_at, Poll.activity_id).where(
-            Poll.id == poll_id
-        )
+        select(
+            (Poll.version + _shards_version(Poll.id)).label("version"),
+            Poll.shown_version,
+            Poll.card_updated_at,
+            Poll.activity_id,
+        ).where(Poll.id == poll_id)
     ).first()
-    if row is None or not row.activity_id:
+    if row is None or not row.activity_id or row.shown_version >= row.version:
         return RenderClaim()
-    version = row.version + _shard_versions(session, poll_id)
-    if row.shown_version >= version:
-        return RenderClaim()
+    version = int(row.version)
     last = _aware(row.card_updated_at)
     if last is not None and wall_now < last + min_interval:
         return RenderClaim(wait_until=last + min_interval)
@@ -413,12 +424,14 @@ def _claim(
     return RenderClaim(view=None if view is None else dataclasses.replace(view, version=version))
 
 
-def _shard_versions(session: Session, poll_id: str) -> int:
-    """The first votes counted in the poll's shards (PostgreSQL; 0 on SQLite)."""
-    total = session.scalar(
-        select(func.coalesce(func.sum(PollShard.version), 0)).where(PollShard.poll_id == poll_id)
+def _shards_version(poll_id: QueryableAttribute[str] | str) -> ScalarSelect[int]:
+    """The first votes counted in a poll's shards (PostgreSQL; 0 on SQLite): a poll's version
+    is ``Poll.version`` plus this, wherever it is compared or shown."""
+    return (
+        select(func.coalesce(func.sum(PollShard.version), 0))
+        .where(PollShard.poll_id == poll_id)
+        .scalar_subquery()
     )
-    return int(total or 0)
 
 
 DEFINITION_CACHE = 256
@@ -1117,11 +1130,7 @@ class PollStore:
                 await session.scalars(
                     select(Poll.id).where(
                         Poll.activity_id != "",
-                        Poll.shown_version
-                        < Poll.version
-                        + select(func.coalesce(func.sum(PollShard.version), 0))
-                        .where(PollShard.poll_id == Poll.id)
-                        .scalar_subquery(),
+                        Poll.shown_version < Poll.version + _shards_version(Poll.id),
                         or_(Poll.closed_at.is_(None), Poll.closed_at >= utc(since)),
                     )
                 )
