@@ -1,23 +1,24 @@
-"""PostgreSQL: a first vote as one prepared statement on asyncpg's own pool.
+"""PostgreSQL: a first vote as one prepared statement on plain asyncpg connections.
 
 This is the hot path of a meeting clicking at once, and on PostgreSQL most of a vote's cost
 was client-side: SQLAlchemy's async layer (greenlet hops, pool checkout, result wrapping) cost
 several times the statement itself, and a pool too small for a burst opened and closed
 connections under load. Here the statement is prepared once per connection and sent as is,
-on a fixed pool that never churns. The SQL names the tables and columns of
+on a fixed set of connections that never churns (:mod:`store.pg_connections`). The SQL names the tables and columns of
 :mod:`store.models`; everything else about polls goes through SQLAlchemy in
 :mod:`store.polls`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import asyncpg
 from sqlalchemy.engine import URL
+
+from store.pg_connections import ConnectionSet
 
 POOL_SIZE = 8
 CONNECT_TIMEOUT = 5.0  # seconds: Teams gives up on an unanswered click soon after
@@ -121,62 +122,50 @@ def asyncpg_dsn(url: URL) -> str:
 
 
 class PgFirstVotes:
-    """A small asyncpg pool that runs :data:`FIRST_VOTE_SQL`; created on first use."""
+    """Runs :data:`FIRST_VOTE_SQL` (or its single-answer form) on a few connections of its own."""
 
     def __init__(self, url: URL, size: int = POOL_SIZE) -> None:
-        self._dsn = asyncpg_dsn(url)
-        self._size = size
-        self._pool: asyncpg.Pool | None = None
-        self._creating = asyncio.Lock()
-
-    async def _get_pool(self) -> asyncpg.Pool:
-        if self._pool is None:
-            async with self._creating:
-                if self._pool is None:
-                    # min_size 0: creating the pool never connects, so it cannot fail while
-                    # the database is down; connections are made (and remade) on acquire.
-                    self._pool = await asyncpg.create_pool(
-                        self._dsn,
-                        min_size=0,
-                        max_size=self._size,
-                        reset=_nothing_to_reset,
-                        timeout=CONNECT_TIMEOUT,
-                    )
-        return self._pool
+        # Connected on first use, not here: creating this never fails while the database is down.
+        self._connections = ConnectionSet(asyncpg_dsn(url), size, CONNECT_TIMEOUT)
 
     async def run(self, vote: FirstVote) -> set[int] | None:
         """Insert the new answers; the questions answered now, or None if the poll is closed.
 
         A question the voter answered before is not in the result (the caller changes it).
-        After the server dropped its connections (a restart), the pool's others are stale
+        After the server dropped its connections (a restart), the set's others are stale
         too: they are all replaced and the vote is sent once more — safe, because a vote that
         did reach the database inserts nothing the second time and so counts nothing twice.
         """
-        pool = await self._get_pool()
         statement, arguments = _statement(vote)
         try:
-            row = await pool.fetchrow(statement, *arguments)
+            row = await self._fetchrow(statement, arguments)
         except _CONNECTION_LOST:
-            await pool.expire_connections()
-            row = await pool.fetchrow(statement, *arguments)
+            self._connections.expire()
+            row = await self._fetchrow(statement, arguments)
         assert row is not None  # the final SELECT always returns one row
         if not row["opened"]:
             return None
         return {int(q) for q in row["inserted"]}
 
+    async def _fetchrow(
+        self, statement: str, arguments: tuple[object, ...]
+    ) -> asyncpg.Record | None:
+        connection = await self._connections.acquire()
+        reusable = False
+        try:
+            row = await connection.fetchrow(statement, *arguments)
+            reusable = True
+            return row
+        except asyncpg.PostgresError as error:
+            # The server answered with an error: the statement (autocommit) is over and the
+            # connection is fine, unless the error says the connection itself is gone.
+            reusable = not isinstance(error, _CONNECTION_LOST)
+            raise
+        finally:
+            self._connections.release(connection, reusable=reusable)
+
     async def close(self) -> None:
-        if self._pool is not None:
-            pool, self._pool = self._pool, None
-            await pool.close()
-
-
-async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
-    """Instead of asyncpg's reset query on every release (a second round trip per vote).
-
-    These connections only ever run :data:`FIRST_VOTE_SQL` in autocommit: no session
-    settings, advisory locks, cursors or LISTENs to undo; an open transaction (there should
-    be none) is still rolled back by the pool before this is called.
-    """
+        await self._connections.close()
 
 
 def _statement(v: FirstVote) -> tuple[str, tuple[object, ...]]:
