@@ -608,6 +608,8 @@ class PollStore:
         self._engine = engine
         self._secrets = PollSecrets(secret)
         self._definitions: dict[str, _Definition] = {}
+        # Definitions being read: a burst of first clicks on a new poll waits for one read.
+        self._reading: dict[str, asyncio.Future[_Definition | None]] = {}
         self._serial = asyncio.Lock() if engine.dialect.name == "sqlite" else None
         # The vote's statements, built once (building SQL expressions costs more than running
         # these on SQLite).
@@ -728,6 +730,18 @@ class PollStore:
             )
         view = await self.get(poll_id)
         assert view is not None
+        # Its first votes come seconds from now, all at once: know the definition already.
+        self._remember(
+            poll_id,
+            _Definition(
+                view.conversation_id,
+                view.multiple,
+                view.anonymous,
+                view.lang,
+                {q.id: {o.id: o.label for o in q.options} for q in view.questions},
+                {q.id: q.text for q in view.questions},
+            ),
+        )
         return view
 
     async def posted(self, poll_id: str, activity_id: str) -> None:
@@ -773,10 +787,36 @@ class PollStore:
         return await asyncio.get_running_loop().run_in_executor(self._sqlite_thread, run)
 
     async def _definition(self, poll_id: str) -> _Definition | None:
-        """What a poll asks, read once: it never changes after the poll is created."""
+        """What a poll asks, read once: it never changes after the poll is created.
+
+        Callers that miss at the same time (a meeting's first clicks on a poll another
+        instance created) share one read instead of each opening a connection for it.
+        """
         known = self._definitions.get(poll_id)
         if known is not None:
             return known
+        reading = self._reading.get(poll_id)
+        if reading is None:
+            # A task of its own, so a caller that gives up does not cancel it for the others.
+            reading = asyncio.ensure_future(self._read_definition(poll_id))
+            self._reading[poll_id] = reading
+            reading.add_done_callback(lambda done: self._read_done(poll_id, done))
+        return await asyncio.shield(reading)
+
+    def _read_done(self, poll_id: str, reading: asyncio.Future[_Definition | None]) -> None:
+        del self._reading[poll_id]
+        if reading.cancelled() or reading.exception() is not None:
+            return  # the callers waiting got the error; the next click reads again
+        definition = reading.result()
+        if definition is not None:
+            self._remember(poll_id, definition)
+
+    def _remember(self, poll_id: str, definition: _Definition) -> None:
+        if len(self._definitions) >= DEFINITION_CACHE:
+            self._definitions.pop(next(iter(self._definitions)))
+        self._definitions[poll_id] = definition
+
+    async def _read_definition(self, poll_id: str) -> _Definition | None:
         async with self._engine.connect() as connection:
             head = (
                 await connection.execute(
@@ -801,11 +841,7 @@ class PollStore:
             labels.setdefault(question_id, {})[option_id] = label
             texts[question_id] = question_text
         lang: Literal["da", "en"] = "en" if head[3] == "en" else "da"
-        definition = _Definition(head[0], bool(head[1]), bool(head[2]), lang, labels, texts)
-        if len(self._definitions) >= DEFINITION_CACHE:
-            self._definitions.pop(next(iter(self._definitions)))
-        self._definitions[poll_id] = definition
-        return definition
+        return _Definition(head[0], bool(head[1]), bool(head[2]), lang, labels, texts)
 
     async def vote(
         self,

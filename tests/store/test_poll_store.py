@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from notifications.poll_closer import PollCloser
 from store.db import create_engine
@@ -70,6 +70,34 @@ async def test_many_voters_on_two_instances_are_all_counted_once(
     assert poll is not None
     assert poll.voters == 60 and poll.version == 60
     assert [o.votes for o in poll.questions[0].options] == [40, 20]
+
+
+async def test_a_burst_of_first_clicks_on_another_instance_reads_the_poll_once(
+    stores: tuple[PollStore, PollStore],
+) -> None:
+    """The meeting clicks seconds after the card is posted: the instance that created the poll
+    knows what it asks, and another one reads it once for the whole burst, not per click."""
+    a, b = stores
+    poll_id, question, (ja, nej) = await new_poll(a)
+    reads: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "FROM polls" in statement and "poll_questions" not in statement:
+            reads.append(statement)
+
+    for store in (a, b):
+        event.listen(store._engine.sync_engine, "before_cursor_execute", count)
+    await asyncio.gather(
+        *(
+            store.vote(poll_id, "conv", Voter(f"aad-{n}"), {question: [ja]}, FIXED_NOW)
+            for n, store in enumerate([a, b] * 10)
+        )
+    )
+    assert len(reads) == 1  # b's one read; a created the poll
+    with pytest.raises(VoteRefused):  # a forged poll id is still refused, every time
+        await b.vote("no-such-poll", "conv", Voter("aad-x"), {question: [nej]}, FIXED_NOW)
+    poll = await a.get(poll_id)
+    assert poll is not None and poll.voters == 20
 
 
 async def test_concurrent_clicks_by_one_person_end_in_one_vote(
