@@ -323,8 +323,8 @@ def report(backend: str, voters: int, concurrency: int, rounds: list[dict[str, A
     p99 = statistics.median(f["p99"][2] for f in per_round)
     tput = statistics.median(f["tput"][2] for f in per_round)
     print(
-        f"median of the {len(rounds)} polls: p99 ratio {p99:.2f} (target ≤ 1.50, "
-        f"{'met' if p99 <= 1.5 else 'NOT met'}), throughput ratio {tput:.2f} "
+        f"median of the {len(rounds)} polls: p99 ratio {p99:.3f} (target ≤ 1.50, "
+        f"{'met' if p99 <= 1.5 else 'NOT met'}), throughput ratio {tput:.3f} "
         f"(target ≥ 0.80, {'met' if tput >= 0.8 else 'NOT met'})"
     )
     for n, r in enumerate(rounds, 1):
