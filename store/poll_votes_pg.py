@@ -4,9 +4,9 @@ This is the hot path of a meeting clicking at once, and on PostgreSQL most of a 
 was client-side: SQLAlchemy's async layer (greenlet hops, pool checkout, result wrapping) cost
 several times the statement itself, and a pool too small for a burst opened and closed
 connections under load. Here the statement is prepared once per connection and sent as is,
-on a fixed set of connections that never churns (:mod:`store.pg_connections`). The SQL names the tables and columns of
-:mod:`store.models`; everything else about polls goes through SQLAlchemy in
-:mod:`store.polls`.
+on a fixed set of connections that never churns (:mod:`store.pg_connections`). The SQL names
+the tables and columns of :mod:`store.models`; everything else about polls goes through
+SQLAlchemy in :mod:`store.polls`.
 """
 
 from __future__ import annotations

@@ -30,6 +30,18 @@ async def pid(connection: asyncpg.Connection) -> int:
     return int(await connection.fetchval("SELECT pg_backend_pid()"))
 
 
+async def one_waiting(
+    connections: ConnectionSet,
+) -> tuple[asyncpg.Connection, asyncpg.Connection, asyncio.Task[asyncpg.Connection]]:
+    """Both connections of a set of two taken, and a third caller waiting for one."""
+    a = await connections.acquire()
+    b = await connections.acquire()
+    waiting = asyncio.create_task(connections.acquire())
+    await asyncio.sleep(0.05)
+    assert not waiting.done()  # both slots are taken
+    return a, b, waiting
+
+
 async def test_creating_the_set_connects_nothing_so_a_database_that_is_down_fails_only_its_use() -> (
     None
 ):
@@ -74,11 +86,7 @@ async def test_a_burst_shares_the_limit_and_waits_in_arrival_order(
 async def test_a_connection_in_an_unknown_state_is_closed_and_replaced_for_the_next_caller(
     connections: ConnectionSet,
 ) -> None:
-    a = await connections.acquire()
-    b = await connections.acquire()
-    waiting = asyncio.create_task(connections.acquire())
-    await asyncio.sleep(0.05)
-    assert not waiting.done()  # both slots are taken
+    a, b, waiting = await one_waiting(connections)
     old_pid = await pid(a)
     connections.release(a, reusable=False)
     assert a.is_closed()
@@ -91,32 +99,23 @@ async def test_a_connection_in_an_unknown_state_is_closed_and_replaced_for_the_n
 async def test_a_caller_that_gives_up_waiting_leaves_nothing_behind(
     connections: ConnectionSet,
 ) -> None:
-    a = await connections.acquire()
-    b = await connections.acquire()
-    impatient = asyncio.create_task(connections.acquire())
-    await asyncio.sleep(0.05)
+    a, b, impatient = await one_waiting(connections)
     impatient.cancel()
     with pytest.raises(asyncio.CancelledError):
         await impatient
     connections.release(a, reusable=True)
     connections.release(b, reusable=True)
     # Both connections are back: two callers get one at once, a third waits.
-    got = [await connections.acquire(), await connections.acquire()]
-    third = asyncio.create_task(connections.acquire())
-    await asyncio.sleep(0.05)
-    assert not third.done()
-    connections.release(got[0], reusable=True)
+    first, second, third = await one_waiting(connections)
+    connections.release(first, reusable=True)
     connections.release(await asyncio.wait_for(third, 5), reusable=True)
-    connections.release(got[1], reusable=True)
+    connections.release(second, reusable=True)
 
 
 async def test_a_connection_handed_over_as_its_waiter_is_cancelled_goes_back_to_the_set(
     connections: ConnectionSet,
 ) -> None:
-    a = await connections.acquire()
-    b = await connections.acquire()
-    waiter = asyncio.create_task(connections.acquire())
-    await asyncio.sleep(0.05)
+    a, b, waiter = await one_waiting(connections)
     connections.release(a, reusable=True)  # handed to the waiter …
     waiter.cancel()  # … which is cancelled before it runs again
     with pytest.raises(asyncio.CancelledError):
