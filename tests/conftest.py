@@ -26,6 +26,20 @@ COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 FIXED_NOW = dt.datetime(2025, 11, 25, 10, 0, tzinfo=COPENHAGEN)
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once, saying why, when the workspace's shared folder is not beside the clone.
+
+    Microsoft's Teams payloads and schemas and KOMBIT's source tables are not copied into this
+    repository; without them most tests would fail one by one with a missing file.
+    """
+    if not FIXTURES.is_dir():
+        pytest.exit(
+            f"the tests need the workspace's shared folder at {SHARED} (Teams payloads, card and "
+            "manifest schemas, KOMBIT's tables): clone kombitbot beside it",
+            returncode=2,
+        )
+
+
 @pytest.fixture(scope="session")
 def database_factories(
     tmp_path_factory: pytest.TempPathFactory,
