@@ -124,6 +124,11 @@ class FirstVote:
     option_questions: Sequence[int]  # one entry per chosen option: its question
     option_ids: Sequence[int]
 
+    @property
+    def one_answer(self) -> bool:
+        """One question, one option: the common click, sent in batches or as the single form."""
+        return len(self.questions) == 1 and len(self.option_ids) == 1
+
 
 # What a connection the server dropped raises on its next use (the server's own "terminating
 # connection" notice included); the vote is then sent once more on a new connection.
@@ -162,7 +167,7 @@ class PgFirstVotes:
         A one-answer vote waits for the next batch: at most one pass of the event loop when
         the database is not busy, else until one of the batches under way is answered.
         """
-        if len(vote.questions) != 1 or len(vote.option_ids) != 1:
+        if not vote.one_answer:
             return await self._alone(vote)
         answered: asyncio.Future[set[int] | None] = asyncio.get_running_loop().create_future()
         self._queue.append((vote, answered))
@@ -297,9 +302,7 @@ class PgFirstVotes:
 
 def _answered(vote: FirstVote, outcome: int) -> set[int] | None:
     """:meth:`PgFirstVotes.run`'s result from the procedure's outcome for a one-answer vote."""
-    if outcome == _CLOSED:
-        return None
-    return set(vote.questions) if outcome == _COUNTED else set()
+    return {_CLOSED: None, _COUNTED: set(vote.questions), _ANSWERED_BEFORE: set()}[outcome]
 
 
 def _batch_arguments(votes: list[FirstVote]) -> tuple[object, ...]:
@@ -321,7 +324,7 @@ def _batch_arguments(votes: list[FirstVote]) -> tuple[object, ...]:
 
 def _statement(v: FirstVote) -> tuple[str, tuple[object, ...]]:
     """The statement for this vote and its arguments: the single form for one answer."""
-    if len(v.questions) == 1 and len(v.option_ids) == 1:
+    if v.one_answer:
         arguments = (
             v.poll_id,
             v.now,

@@ -63,6 +63,12 @@ def database_url(backend: str, database_factories: dict[str, DatabaseFactory]) -
 
 
 @pytest.fixture
+def postgres_url(database_factories: dict[str, DatabaseFactory]) -> str:
+    """A migrated, seeded PostgreSQL database, for what only PostgreSQL has (or can lose)."""
+    return database_factories["postgresql"].seeded()
+
+
+@pytest.fixture
 def empty_database_url(backend: str, database_factories: dict[str, DatabaseFactory]) -> str:
     """A database with no tables at all, as on a first start."""
     return database_factories[backend].empty()

@@ -10,7 +10,6 @@ import asyncio
 import json
 from pathlib import Path
 
-import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
@@ -18,7 +17,6 @@ from kombitbot.settings import Settings
 from tests.conftest import FIXED_NOW, BotClient, wait_ready
 from tests.support.clicks import person
 from tests.support.connector import MockConnector
-from tests.support.databases import DatabaseFactory
 from tests.support.polls import button, latest_card, settle, start_poll, vote
 
 
@@ -46,11 +44,6 @@ async def _wait_until_accepting() -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError("PostgreSQL did not come back")
-
-
-@pytest.fixture
-def postgres_url(database_factories: dict[str, DatabaseFactory]) -> str:
-    return database_factories["postgresql"].seeded()
 
 
 async def test_an_outage_is_answered_honestly_and_the_bot_recovers(

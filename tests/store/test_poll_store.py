@@ -24,7 +24,6 @@ from store.polls import (
 )
 from store.repository import Store
 from tests.conftest import FIXED_NOW
-from tests.support.databases import DatabaseFactory
 
 SECRET = b"a test secret of enough bytes"
 SPEC = PollSpec(
@@ -249,11 +248,6 @@ async def test_a_vote_waits_for_another_writer_and_is_then_stored(
     assert receipt.choices == (("Frokost?", ("Ja",)),)
     view = await a.get(poll_id)
     assert view is not None and view.voters == 1
-
-
-@pytest.fixture
-def postgres_url(database_factories: dict[str, DatabaseFactory]) -> str:
-    return database_factories["postgresql"].seeded()
 
 
 async def test_a_vote_after_postgresql_dropped_every_connection_is_stored_once(

@@ -16,16 +16,10 @@ from sqlalchemy import func, select
 from store.db import create_engine
 from store.models import PollBallot, PollOptionShard
 from store.poll_votes_pg import FirstVote, PgFirstVotes
-from store.polls import Origin, PollStore, Voter
+from store.polls import PollStore, Voter
 from store.repository import Store
 from tests.conftest import FIXED_NOW
-from tests.store.test_poll_store import SECRET, SPEC
-from tests.support.databases import DatabaseFactory
-
-
-@pytest.fixture
-def postgres_url(database_factories: dict[str, DatabaseFactory]) -> str:
-    return database_factories["postgresql"].seeded()
+from tests.store.test_poll_store import SECRET, new_poll
 
 
 @pytest.fixture
@@ -35,13 +29,6 @@ async def polls(postgres_url: str) -> AsyncIterator[PollStore]:
     yield polls
     await polls.close_engine()
     await store.close()
-
-
-async def new_poll(polls: PollStore) -> tuple[str, int, list[int]]:
-    poll = await polls.create(SPEC, Origin("conv", "aad-admin", "Admin"), FIXED_NOW)
-    await polls.posted(poll.id, "activity-1")
-    question = poll.questions[0]
-    return poll.id, question.id, [o.id for o in question.options]
 
 
 def calls_counted(votes: PgFirstVotes, monkeypatch: pytest.MonkeyPatch) -> list[str]:
