@@ -85,8 +85,9 @@ class Settings:
     timezone: str = "Europe/Copenhagen"
     load_builtin_data: bool = True
     max_body_bytes: int = 256 * 1024
-    # Activities in a turn at once on this instance; more wait their turn (see bot.routes).
-    max_concurrent_turns: int = 16
+    # Activities in a turn at once on this instance; more wait their turn (see bot.routes,
+    # where the figures for 16 and 32 are).
+    max_concurrent_turns: int = 32
     log_level: str = "INFO"
     log_format: str = "json"  # "json" (one object per line) or "text"
     admin_ids: tuple[str, ...] = ()  # AAD object ids of KOMBIT admins
