@@ -107,6 +107,9 @@ def _results(question: QuestionView, poll: PollView, lang: Language) -> list[Ele
     }
     chart: Element = {
         "type": "Chart.HorizontalBar",
+        # Each bar labelled with its count; with an axis Teams scales a handful of votes in
+        # fractions ("0, 0.17, 0.33 …" for one vote), which reads as if half people voted.
+        "displayMode": "AbsoluteNoAxis",
         "data": [{"x": o.label, "y": o.votes} for o in question.options],
         "fallback": fallback,
     }

@@ -66,6 +66,16 @@ def test_user_text_is_escaped_and_the_card_is_valid_for_teams_and_plain_clients(
     assert "Ja ███████░░░ 2 (67 %)" in reply.text  # the fallback text, for clients without cards
 
 
+def test_the_chart_labels_each_bar_with_its_count_instead_of_a_fractional_axis() -> None:
+    """With an axis, Teams draws one vote on a scale 0, 0.17, 0.33 … (seen in the Agents
+    Playground); a count belongs at the end of each bar."""
+    reply = poll_card(view(), NOW, TZ)
+    assert reply.card is not None
+    [chart] = [e for e in reply.card["body"] if e["type"] == "Chart.HorizontalBar"]
+    assert chart["displayMode"] == "AbsoluteNoAxis"
+    assert chart["data"] == [{"x": "Ja", "y": 2}, {"x": "Nej", "y": 1}]
+
+
 def test_hidden_results_show_only_the_number_of_votes_until_closed() -> None:
     hidden = poll_card(view(results_hidden=True), NOW, TZ)
     assert hidden.card is not None
