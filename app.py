@@ -175,7 +175,7 @@ def create_app(
     app.router.add_post(
         "/api/messages",
         messages_handler(
-            adapter, bot, settings.max_body_bytes, tenants, settings.max_concurrent_turns
+            adapter, bot, settings.max_body_bytes, settings.max_concurrent_turns, tenants
         ),
     )
     app.router.add_get("/healthz", healthz)

@@ -92,7 +92,12 @@ async def main(rounds: int, database_url: str) -> None:
     echo = web.Application()
     echo.router.add_post(
         "/api/messages",
-        messages_handler(create_adapter(settings), EchoBot(), settings.max_body_bytes),
+        messages_handler(
+            create_adapter(settings),
+            EchoBot(),
+            settings.max_body_bytes,
+            max_concurrent_turns=settings.max_concurrent_turns,
+        ),
     )
     real_runner, real_url = await serve(real)
     echo_runner, echo_url = await serve(echo)

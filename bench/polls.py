@@ -14,8 +14,8 @@ Reported: votes stored (must be 1,000), lost and doubled (must be 0), card updat
 the most in any 2-second window (target ≤ 1), ack latency p50/p99 (the invoke's HTTP response)
 and throughput, with ratios per poll and their median over the polls (targets: p99 ≤ 1.5 ×
 trivial, throughput ≥ 0.8 × trivial). Also the CPU time this process (the bots, not the load
-process nor the database server) spends per vote under each handler: throughput follows it, and
-it moves much less with the machine's speed than the votes per second do.
+process nor the database server) spends per vote under each handler: throughput follows it
+(the process is CPU-bound under both), though it too moves with the machine's speed.
 
 The process runs with the garbage-collector settings of the service's entry point
 (``app.main`` calls :func:`kombitbot.gc_tuning.tune_garbage_collector`); both handlers share

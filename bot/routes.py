@@ -62,15 +62,12 @@ def addressed(activity: Activity) -> bool:
     return all(isinstance(i, str) and _url_segment_safe(i) for i in ids)
 
 
-DEFAULT_MAX_CONCURRENT_TURNS = 32
-
-
 def messages_handler(
     adapter: CloudAdapter,
     bot: Bot,
     max_body_bytes: int,
+    max_concurrent_turns: int,
     allowed_tenants: frozenset[str] = frozenset(),
-    max_concurrent_turns: int = DEFAULT_MAX_CONCURRENT_TURNS,
 ) -> Any:
     """``POST /api/messages``; at most ``max_concurrent_turns`` activities in a turn at once.
 
@@ -80,9 +77,10 @@ def messages_handler(
     walks and promotes all of that again and again, and the slowest answers wait for it
     (bench/polls.py on PostgreSQL, 50 senders: p99 about 1.5-2.1 times the trivial handler's
     without the limit, 1.05-1.24 with 16). Too low a limit starves the process instead: with 16,
-    the turns under way often all wait for the database at once and the bot idles (0.92 of a
-    core used instead of 0.99; throughput 0.72-0.77 times the trivial handler's on PostgreSQL
-    against 0.89-0.93 with 32, p99 unchanged). The cheap refusals (413, 415, 400) never wait.
+    the turns under way often all wait for the database at once and the bot idles (0.91-0.98 of
+    a core used instead of 0.99-1.00; throughput 0.72-0.77 times the trivial handler's on
+    PostgreSQL against 0.89-0.98 with 32, p99 unchanged). The limit comes from the settings
+    (``KOMBITBOT_MAX_CONCURRENT_TURNS``), the one place its default is written. The cheap refusals (413, 415, 400) never wait.
     """
     turns = asyncio.Semaphore(max_concurrent_turns)
 

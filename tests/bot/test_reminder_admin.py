@@ -117,7 +117,10 @@ async def test_only_admins_may_steer_reminders(
     app.router.add_post(
         "/api/messages",
         messages_handler(
-            adapter, KombitBot(dialogs, reminder_admin=refusing), settings.max_body_bytes
+            adapter,
+            KombitBot(dialogs, reminder_admin=refusing),
+            settings.max_body_bytes,
+            max_concurrent_turns=settings.max_concurrent_turns,
         ),
     )
     async with TestClient(TestServer(app)) as client:
