@@ -272,7 +272,8 @@ def _interleave_tenants(planned: Sequence[PlannedDigest]) -> list[PlannedDigest]
 @dataclass(slots=True)
 class FanOutSummary:
     """What one run did: cards ``sent``, ``skipped`` (already sent or being sent elsewhere),
-    ``failed`` (to be retried), ``gone`` (the bot was removed there)."""
+    ``failed`` (to be retried), ``gone`` (the bot was removed there), ``stopped`` (not begun
+    because the service was stopping: the run that catches up sends them)."""
 
     day: dt.date
     paused: bool = False
@@ -282,6 +283,7 @@ class FanOutSummary:
     failed: int = 0
     gone: int = 0
     retried: int = 0  # of ``sent``: cards of earlier days sent by the retry pass
+    stopped: int = 0
 
     def count(self, outcome: SendOutcome | None) -> None:
         if outcome is None or outcome.verdict == "lost":
@@ -301,6 +303,7 @@ class FanOutSummary:
             "failed": self.failed,
             "gone": self.gone,
             "retried": self.retried,
+            "stopped": self.stopped,
         }
 
 
@@ -438,14 +441,16 @@ class ReminderFanOut:
 
     # ----------------------------------------------------------------- sending
 
-    async def run_today(self) -> FanOutSummary:
+    async def run_today(self, stop: asyncio.Event | None = None) -> FanOutSummary:
         """The scheduler's daily job."""
-        return await self.run(self.today())
+        return await self.run(self.today(), stop)
 
-    async def run(self, day: dt.date) -> FanOutSummary:
+    async def run(self, day: dt.date, stop: asyncio.Event | None = None) -> FanOutSummary:
         """Send ``day``'s cards (idempotent), then retry failed cards of the days before.
 
-        Does nothing while reminders are paused.
+        Does nothing while reminders are paused. Once ``stop`` is set (the service is shutting
+        down) no further card is begun; those under way finish. What was not begun has no
+        ledger row yet, so a later run of the same day sends it.
         """
         summary = FanOutSummary(day)
         if await self._control.paused():
@@ -454,19 +459,20 @@ class ReminderFanOut:
             return summary
         _due, planned = await self._plan(day)
         summary.planned = len(planned)
-        await self._send_all(_interleave_tenants(planned), summary)
-        await self._retry(self._retry_from(day), day - dt.timedelta(days=1), summary)
+        await self._send_all(_interleave_tenants(planned), summary, stop)
+        if stop is None or not stop.is_set():
+            await self._retry(self._retry_from(day), day - dt.timedelta(days=1), summary, stop)
         log.info("reminder fan-out for %s done", day.isoformat(), extra=summary.as_dict())
         return summary
 
-    async def retry(self, day: dt.date) -> FanOutSummary:
+    async def retry(self, day: dt.date, stop: asyncio.Event | None = None) -> FanOutSummary:
         """Claim and send again what failed or was abandoned from ``day`` and the working days
         before it (``retry_working_days``)."""
         summary = FanOutSummary(day)
         if await self._control.paused():
             summary.paused = True
             return summary
-        await self._retry(self._retry_from(day), day, summary)
+        await self._retry(self._retry_from(day), day, summary, stop)
         return summary
 
     def _retry_from(self, day: dt.date) -> dt.date:
@@ -474,22 +480,30 @@ class ReminderFanOut:
         Friday's, and the day after Christmas the 23rd's)."""
         return self._calendar.previous_working_day(day, self._retry_working_days)
 
-    async def retry_now(self) -> FanOutSummary | None:
+    async def retry_now(self, stop: asyncio.Event | None = None) -> FanOutSummary | None:
         """The scheduler's retry sweep: only on working days within the sending window."""
         now = self._clock().astimezone(self._tz)
         start, end = self._window
         if not self._calendar.is_working_day(now.date()) or not start <= now.time() < end:
             return None
-        summary = await self.retry(now.date())
+        summary = await self.retry(now.date(), stop)
         if summary.sent or summary.failed or summary.gone:
             log.info("reminder retry sweep done", extra=summary.as_dict())
         return summary
 
-    async def _send_all(self, planned: Sequence[PlannedDigest], summary: FanOutSummary) -> None:
+    async def _send_all(
+        self,
+        planned: Sequence[PlannedDigest],
+        summary: FanOutSummary,
+        stop: asyncio.Event | None = None,
+    ) -> None:
         gate = asyncio.Semaphore(self._concurrency)
 
         async def one(digest: PlannedDigest) -> None:
             async with gate:
+                if stop is not None and stop.is_set():
+                    summary.stopped += 1
+                    return
                 try:
                     summary.count(await self._send(digest))
                 except Exception:
@@ -508,7 +522,13 @@ class ReminderFanOut:
             return None
         return await self._sender.send(digest.target, with_delivery(digest.reply, claim.id), claim)
 
-    async def _retry(self, first: dt.date, last: dt.date, summary: FanOutSummary) -> None:
+    async def _retry(
+        self,
+        first: dt.date,
+        last: dt.date,
+        summary: FanOutSummary,
+        stop: asyncio.Event | None = None,
+    ) -> None:
         if last < first:
             return
         rows = await self._deliveries.retryable(first, last)
@@ -541,7 +561,7 @@ class ReminderFanOut:
                 continue
             planned.extend(found)
         before = summary.sent
-        await self._send_all(_interleave_tenants(planned), summary)
+        await self._send_all(_interleave_tenants(planned), summary, stop)
         summary.retried += summary.sent - before
 
     async def _nothing_left(self, row: DeliveryRow) -> None:

@@ -13,6 +13,12 @@
 * **One runner per database**: the scheduler only runs while this instance holds the
   scheduler lock (:mod:`store.leadership`); the others try again every ``leader_retry``
   seconds and take over when the holder dies.
+* **Stopping in the middle of a run** (a deploy at 09:00): the fan-out begins no further card,
+  those under way get ``stop_grace`` seconds to finish, then are cancelled — and awaited, so
+  the database is closed only after they have let go of it (closing it under a cancelled
+  aiosqlite query could hang the shutdown for good). The daily job's next run is then put
+  back to the run that was cut short, so the next leader (this instance after the restart, or
+  another one) catches it up within the same day: the ledger sends only what is missing.
 
 The job store is APScheduler's ``SQLAlchemyJobStore`` on the ``apscheduler_jobs`` table that
 migration 0004 creates (never created here). It is synchronous, so it gets its own small
@@ -22,8 +28,8 @@ synchronous engine (:func:`store.db.create_sync_engine`: sqlite3 / pg8000).
 function (stored as ``"notifications.scheduler:daily_reminders"``) and picklable arguments, so
 it cannot hold the live :class:`~notifications.fanout.ReminderFanOut`. Instead of a module
 global, the scheduler's executor (:class:`ServiceExecutor`, built with the fan-out by the app
-factory) passes the fan-out as the first argument when it runs a job. That is the whole
-bridge: one executor instance, no registry.
+factory) passes the fan-out as the first argument when it runs a job (and, second, the event that
+asks the job to stop). That is the whole bridge: one executor instance, no registry.
 """
 
 from __future__ import annotations
@@ -35,7 +41,7 @@ import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Protocol
 from zoneinfo import ZoneInfo
 
 from apscheduler.executors.asyncio import AsyncIOExecutor
@@ -46,12 +52,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from notifications.fanout import ReminderFanOut
+from notifications.fanout import FanOutSummary
 from store.leadership import LeaderLock
 
 __all__ = [
     "DAILY_JOB",
     "RETRY_JOB",
+    "ReminderJobs",
     "ReminderScheduler",
     "ScheduleConfig",
     "ServiceExecutor",
@@ -67,34 +74,47 @@ RETRY_JOB: Final = "kombitbot-reminders-retry"
 TABLE: Final = "apscheduler_jobs"
 
 
-def _handed_in(fanout: ReminderFanOut | None) -> ReminderFanOut:
+class ReminderJobs(Protocol):
+    """What the jobs call: :class:`~notifications.fanout.ReminderFanOut` in the app."""
+
+    async def run_today(self, stop: asyncio.Event | None = None) -> FanOutSummary: ...
+
+    async def retry_now(self, stop: asyncio.Event | None = None) -> FanOutSummary | None: ...
+
+
+def _handed_in(fanout: ReminderJobs | None) -> ReminderJobs:
     if fanout is None:
         raise RuntimeError("reminder jobs run in ServiceExecutor, which hands in the fan-out")
     return fanout
 
 
-async def daily_reminders(fanout: ReminderFanOut | None = None) -> dict[str, int]:
-    """The daily job: today's fan-out. ``fanout`` is handed in by :class:`ServiceExecutor`
-    (the default only satisfies APScheduler's check of a job's arguments when it is added)."""
-    summary = await _handed_in(fanout).run_today()
+async def daily_reminders(
+    fanout: ReminderJobs | None = None, stop: asyncio.Event | None = None
+) -> dict[str, int]:
+    """The daily job: today's fan-out. ``fanout`` and ``stop`` are handed in by
+    :class:`ServiceExecutor` (the defaults only satisfy APScheduler's check of a job's
+    arguments when it is added)."""
+    summary = await _handed_in(fanout).run_today(stop)
     return {"paused": int(summary.paused), **summary.as_dict()}
 
 
-async def retry_reminders(fanout: ReminderFanOut | None = None) -> dict[str, int] | None:
-    """The retry sweep (``fanout`` is handed in by :class:`ServiceExecutor`)."""
-    summary = await _handed_in(fanout).retry_now()
+async def retry_reminders(
+    fanout: ReminderJobs | None = None, stop: asyncio.Event | None = None
+) -> dict[str, int] | None:
+    """The retry sweep (``fanout`` and ``stop`` are handed in by :class:`ServiceExecutor`)."""
+    summary = await _handed_in(fanout).retry_now(stop)
     return summary.as_dict() if summary is not None else None
 
 
 class _BoundJob:
     """A stored job as the executor runs it: the live service in front of its arguments."""
 
-    def __init__(self, job: Any, service: object) -> None:
+    def __init__(self, job: Any, service: object, stop: asyncio.Event) -> None:
         self._job = job
         self.id = job.id
         self._jobstore_alias = job._jobstore_alias
         self.misfire_grace_time = job.misfire_grace_time
-        self.func = functools.partial(job.func, service)
+        self.func = functools.partial(job.func, service, stop)
         self.args = job.args
         self.kwargs = job.kwargs
 
@@ -102,15 +122,47 @@ class _BoundJob:
         return str(self._job)
 
 
-class ServiceExecutor(AsyncIOExecutor):  # type: ignore[misc]
-    """Runs jobs on the event loop with ``service`` as their first argument (the bridge)."""
+@dataclass(frozen=True, slots=True)
+class CutShort:
+    """A job that was still running when the scheduler stopped, and the run it was."""
 
-    def __init__(self, service: object) -> None:
+    job_id: str
+    run_time: dt.datetime
+
+
+class ServiceExecutor(AsyncIOExecutor):  # type: ignore[misc]
+    """Runs jobs on the event loop with ``service`` and ``stop`` as their first arguments (the
+    bridge), and knows which are running, so that stopping can wait for them."""
+
+    def __init__(self, service: object, stop: asyncio.Event) -> None:
         super().__init__()
         self._service = service
+        self._stop = stop
+        self._running: dict[asyncio.Future[Any], CutShort] = {}
 
     def _do_submit_job(self, job: Any, run_times: list[dt.datetime]) -> None:
-        super()._do_submit_job(_BoundJob(job, self._service), run_times)
+        before = set(self._pending_futures)
+        super()._do_submit_job(_BoundJob(job, self._service, self._stop), run_times)
+        for future in self._pending_futures - before:
+            self._running[future] = CutShort(job.id, run_times[-1])
+            future.add_done_callback(self._forget)
+
+    def _forget(self, future: asyncio.Future[Any]) -> None:
+        self._running.pop(future, None)
+
+    async def settle(self, grace: float) -> list[CutShort]:
+        """Wait up to ``grace`` seconds for the running jobs (asked to stop beforehand), then
+        cancel the rest and wait until they have unwound; returns the jobs that were running."""
+        running = dict(self._running)
+        if not running:
+            return []
+        _done, pending = await asyncio.wait(running, timeout=grace)
+        for future in pending:
+            future.cancel()
+        if pending:
+            log.warning("%d reminder job(s) did not stop in %.0f s; cancelled", len(pending), grace)
+            await asyncio.wait(pending, timeout=grace)
+        return list(running.values())
 
 
 class _MigratedJobStore(SQLAlchemyJobStore):  # type: ignore[misc]
@@ -132,6 +184,7 @@ class ScheduleConfig:
     retry_every: dt.timedelta = dt.timedelta(minutes=15)
     leader_retry: float = 15.0  # seconds between tries to become the runner
     leader_check: float = 5.0  # seconds between checks that the lock is still held
+    stop_grace: float = 10.0  # seconds a running job gets to finish when the service stops
 
     @property
     def grace_seconds(self) -> int:
@@ -161,7 +214,7 @@ class ReminderScheduler:
 
     def __init__(
         self,
-        fanout: ReminderFanOut,
+        fanout: ReminderJobs,
         job_store: Callable[[], BaseJobStore],
         leader: LeaderLock,
         config: ScheduleConfig,
@@ -171,6 +224,8 @@ class ReminderScheduler:
         self._leader = leader
         self._config = config
         self._scheduler: AsyncIOScheduler | None = None
+        self._executor: ServiceExecutor | None = None
+        self._stopping = asyncio.Event()
         self.leading = asyncio.Event()  # set while this instance runs the scheduler
 
     def next_run(self, job_id: str = DAILY_JOB) -> dt.datetime | None:
@@ -204,10 +259,12 @@ class ReminderScheduler:
                 await self._leader.release()
 
     async def _lead(self) -> None:
+        self._stopping = asyncio.Event()
+        self._executor = ServiceExecutor(self._fanout, self._stopping)
         scheduler = AsyncIOScheduler(
             timezone=self._config.tz,
             jobstores={"default": self._job_store()},
-            executors={"default": ServiceExecutor(self._fanout)},
+            executors={"default": self._executor},
         )
         self._scheduler = scheduler
         scheduler.start(paused=True)  # check the stored jobs before anything runs
@@ -254,10 +311,22 @@ class ReminderScheduler:
 
     async def _stop(self) -> None:
         scheduler, self._scheduler = self._scheduler, None
+        executor, self._executor = self._executor, None
         self.leading.clear()
         if scheduler is None:
             return
         if scheduler.running:
+            scheduler.pause()  # no job starts from here on
+            self._stopping.set()
+            cut_short = await executor.settle(self._config.stop_grace) if executor else []
+            for job in cut_short:
+                if job.job_id == DAILY_JOB and scheduler.get_job(DAILY_JOB) is not None:
+                    # Due again: whoever leads next catches the run up (within its grace).
+                    scheduler.modify_job(DAILY_JOB, next_run_time=job.run_time)
+                    log.warning(
+                        "the daily reminder run of %s was cut short; it is due again",
+                        job.run_time.isoformat(),
+                    )
             # Also shuts the job store down, which disposes its engine. AsyncIOScheduler does
             # it on the loop's next turn, hence the yield.
             scheduler.shutdown(wait=False)

@@ -124,7 +124,12 @@ async def wait_ready(client: TestClient, timeout: float = 30.0) -> None:
 
 
 def settings_for(database_url: str, **overrides: Any) -> Settings:
-    return Settings(database_url=database_url, **overrides)
+    """Production settings for a test's service, without the reminder scheduler unless a test
+    asks for it: it runs on the real wall clock, so at 09:00 on a weekday it would send the
+    day's reminders into whichever test is running (the scheduler and the fan-out have tests
+    of their own, in tests/notifications)."""
+    values: dict[str, Any] = {"reminder_scheduler": False, **overrides}
+    return Settings(database_url=database_url, **values)
 
 
 @pytest.fixture

@@ -16,10 +16,9 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
-from kombitbot.settings import Settings
 from store.db import create_engine
 from store.repository import Store
-from tests.conftest import FIXED_NOW, teams_activity, wait_ready
+from tests.conftest import FIXED_NOW, settings_for, teams_activity, wait_ready
 from tests.support.connector import MockConnector
 from tests.support.entra import LocalCredentialsFactory, OpenIdMetadataServer, new_key
 from tests.support.snapshots import snapshot
@@ -40,8 +39,8 @@ def openid() -> Iterator[OpenIdMetadataServer]:
 async def secured(
     database_url: str, openid: OpenIdMetadataServer
 ) -> AsyncIterator[tuple[TestClient, LocalCredentialsFactory]]:
-    settings = Settings(
-        database_url=database_url,
+    settings = settings_for(
+        database_url,
         app_id=APP_ID,
         app_password="not-used-credentials-are-local",
         channel_openid_metadata_url=openid.metadata_url,

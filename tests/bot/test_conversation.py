@@ -9,8 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
 from dialogs.help import COMMANDS as HELP_EXAMPLES
-from kombitbot.settings import Settings
-from tests.conftest import COPENHAGEN, BotClient, teams_activity, wait_ready
+from tests.conftest import COPENHAGEN, BotClient, settings_for, teams_activity, wait_ready
 from tests.support.cards import assert_valid_card
 from tests.support.connector import MockConnector
 
@@ -146,7 +145,7 @@ async def test_a_year_later_every_answer_says_the_data_is_old(
     database_url: str, connector: MockConnector
 ) -> None:
     today = dt.datetime(2026, 11, 23, 9, 0, tzinfo=COPENHAGEN)
-    app = create_app(Settings(database_url=database_url), clock=lambda: today)
+    app = create_app(settings_for(database_url), clock=lambda: today)
     async with TestClient(TestServer(app)) as client:
         await wait_ready(client)
         bot = BotClient(client, connector)

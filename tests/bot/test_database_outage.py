@@ -13,8 +13,7 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
-from kombitbot.settings import Settings
-from tests.conftest import FIXED_NOW, BotClient, wait_ready
+from tests.conftest import FIXED_NOW, BotClient, settings_for, wait_ready
 from tests.support.clicks import person
 from tests.support.connector import MockConnector
 from tests.support.polls import button, latest_card, settle, start_poll, vote
@@ -50,7 +49,7 @@ async def test_an_outage_is_answered_honestly_and_the_bot_recovers(
     postgres_url: str, connector: MockConnector
 ) -> None:
     url = postgres_url
-    app = create_app(Settings(database_url=url), clock=lambda: FIXED_NOW)
+    app = create_app(settings_for(url), clock=lambda: FIXED_NOW)
     async with TestClient(TestServer(app)) as client:
         await wait_ready(client)
         bot = BotClient(client, connector)
@@ -77,7 +76,7 @@ async def test_a_vote_during_an_outage_is_refused_honestly_and_counted_after_it(
 ) -> None:
     """The click gets "prøv igen om lidt" instead of an error, and the same click after the
     restart is stored (on the vote pool's new connections), once."""
-    app = create_app(Settings(database_url=postgres_url), clock=lambda: FIXED_NOW)
+    app = create_app(settings_for(postgres_url), clock=lambda: FIXED_NOW)
     async with TestClient(TestServer(app)) as client:
         await wait_ready(client)
         bot = BotClient(client, connector)

@@ -27,7 +27,7 @@ from store.db import create_engine
 from store.models import Agreement, AuditEntry
 from store.repository import BUILTIN_DATA_DIR, Store
 from store.snapshot import data_version
-from tests.conftest import FIXED_NOW, FIXTURES, teams_activity, wait_ready
+from tests.conftest import FIXED_NOW, FIXTURES, settings_for, teams_activity, wait_ready
 from tests.notifications.delivery_support import AGREEMENT, DAY
 from tests.support.cards import assert_valid_card
 from tests.support.connector import MockConnector
@@ -90,8 +90,8 @@ def openid() -> Iterator[OpenIdMetadataServer]:
 async def chat(
     database_url: str, connector: MockConnector, openid: OpenIdMetadataServer
 ) -> AsyncIterator[Chat]:
-    settings = Settings(
-        database_url=database_url,
+    settings = settings_for(
+        database_url,
         app_id=APP_ID,
         app_password="not-used-credentials-are-local",
         channel_openid_metadata_url=openid.metadata_url,

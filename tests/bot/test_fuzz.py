@@ -26,10 +26,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app import create_app
-from kombitbot.settings import Settings
 from store.db import create_engine
 from store.repository import Store
-from tests.conftest import FIXED_NOW, FIXTURES
+from tests.conftest import FIXED_NOW, FIXTURES, settings_for
 from tests.support.connector import MockConnector
 from tests.support.databases import DatabaseFactory
 from tests.support.snapshots import snapshot
@@ -144,7 +143,7 @@ class ServiceThread:
 
     async def _start(self) -> None:
         await self.connector.start()
-        app = create_app(Settings(database_url=self.database_url), clock=lambda: FIXED_NOW)
+        app = create_app(settings_for(self.database_url), clock=lambda: FIXED_NOW)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)

@@ -9,7 +9,6 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
 from app import create_app
-from kombitbot.settings import Settings
 from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
 from tests.support.connector import Faults, MockConnector
 from tests.support.databases import POSTGRES_ADMIN_URL
@@ -57,7 +56,7 @@ async def test_readiness_is_503_while_the_database_is_unreachable() -> None:
         .set(database="kombitbot_does_not_exist")
         .render_as_string(False)
     )
-    app = create_app(Settings(database_url=missing))
+    app = create_app(settings_for(missing))
     async with TestClient(TestServer(app)) as client:
         ready = await client.get("/readyz")
         health = await client.get("/healthz")

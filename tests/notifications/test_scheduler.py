@@ -32,26 +32,39 @@ from notifications.scheduler import (
 from store.db import create_sync_engine
 from store.leadership import PgAdvisoryLeader, leader_lock
 from tests.conftest import settings_for, wait_ready
+from tests.notifications.delivery_support import AT_NINE, delivery
+from tests.support.connector import Faults, MockConnector
 
 CPH = ZoneInfo("Europe/Copenhagen")
-CONFIG = ScheduleConfig(dt.time(9, 0), dt.time(16, 0), CPH, leader_retry=0.1, leader_check=0.1)
+CONFIG = ScheduleConfig(
+    dt.time(9, 0), dt.time(16, 0), CPH, leader_retry=0.1, leader_check=0.1, stop_grace=0.3
+)
 # Summer time starts Sunday 29 March 2026 and ends Sunday 25 October 2026.
 FRIDAY_BEFORE_SPRING = dt.date(2026, 3, 27)
 MONDAY_AFTER_SPRING = dt.date(2026, 3, 30)
 
 
 class FakeFanOut:
-    """Stands in for ReminderFanOut: records when the daily job ran (wall clock)."""
+    """Stands in for ReminderFanOut: records when the daily job ran (wall clock). With
+    ``stuck`` the first run never ends by itself (a send Teams never answers)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, stuck: bool = False) -> None:
         self.runs: list[dt.datetime] = []
+        self.stuck = stuck
+        self.cancelled = 0
 
-    async def run_today(self) -> FanOutSummary:
+    async def run_today(self, stop: asyncio.Event | None = None) -> FanOutSummary:
         now = dt.datetime.now(CPH)
         self.runs.append(now)
+        if self.stuck and len(self.runs) == 1:
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                self.cancelled += 1
+                raise
         return FanOutSummary(now.date())
 
-    async def retry_now(self) -> FanOutSummary | None:
+    async def retry_now(self, stop: asyncio.Event | None = None) -> FanOutSummary | None:
         return None
 
 
@@ -225,7 +238,7 @@ async def test_a_second_instance_takes_the_scheduler_over(postgresql_url: str) -
 
 
 async def test_the_app_runs_the_scheduler_once_the_database_is_ready(database_url: str) -> None:
-    app = create_app(settings_for(database_url))
+    app = create_app(settings_for(database_url, reminder_scheduler=True))
     scheduler = app[REMINDERS_KEY].scheduler
     assert scheduler is not None
     async with TestClient(TestServer(app)) as client:
@@ -234,3 +247,76 @@ async def test_the_app_runs_the_scheduler_once_the_database_is_ready(database_ur
         upcoming = scheduler.next_run()
         assert upcoming is not None and upcoming.astimezone(CPH).time() == dt.time(9, 0)
     assert not scheduler.leading.is_set()  # stopped with the app
+
+
+# --------------------------------------------------------------------------- stopping
+
+
+async def test_a_run_that_does_not_stop_is_cancelled_after_the_grace_and_caught_up_later(
+    database_url: str,
+) -> None:
+    fanout = FakeFanOut(stuck=True)
+    with time_machine.travel(at(FRIDAY_BEFORE_SPRING, 8, 59, 59.6), tick=True):
+        scheduler, task = await running(database_url, fanout)
+        await eventually(lambda: len(fanout.runs) == 1)
+        started = asyncio.get_running_loop().time()
+        await stop(task)  # the service stops while the run hangs on an unanswered send
+        assert asyncio.get_running_loop().time() - started < 2  # the grace is 0.3 s
+        assert fanout.cancelled == 1
+    with time_machine.travel(at(FRIDAY_BEFORE_SPRING, 9, 5), tick=True):  # back five minutes on
+        scheduler, task = await running(database_url, fanout)
+        await eventually(lambda: len(fanout.runs) == 2)  # the cut-short run is due again
+        assert scheduler.next_run() == at(MONDAY_AFTER_SPRING, 9, 0)
+        await stop(task)
+
+
+async def test_a_run_that_finished_before_the_stop_is_not_repeated(database_url: str) -> None:
+    fanout = FakeFanOut()
+    with time_machine.travel(at(FRIDAY_BEFORE_SPRING, 8, 59, 59.6), tick=True):
+        _scheduler, task = await running(database_url, fanout)
+        await eventually(lambda: len(fanout.runs) == 1)
+        await asyncio.sleep(0.2)
+        await stop(task)
+    with time_machine.travel(at(FRIDAY_BEFORE_SPRING, 9, 5), tick=True):
+        scheduler, task = await running(database_url, fanout)
+        await asyncio.sleep(0.5)
+        assert len(fanout.runs) == 1
+        assert scheduler.next_run() == at(MONDAY_AFTER_SPRING, 9, 0)
+        await stop(task)
+
+
+async def test_a_deploy_in_the_middle_of_the_fan_out_stops_at_once_and_the_restart_sends_the_rest(
+    database_url: str, connector: MockConnector
+) -> None:
+    """The instance is stopped at 09:00 with cards still to send and four waiting on Teams:
+    it begins no further card, the four under way finish, and the service is down within
+    seconds; started again, it catches the run up: each conversation gets its card once."""
+    channels = [f"19:kanal-{n}@thread.tacv2" for n in range(12)]
+    async with delivery(database_url, connector) as parts:
+        await parts.conversations(channels)
+    connector.faults = Faults(hold_after=4)  # Teams takes 4 cards, then answers no more
+    with time_machine.travel(AT_NINE - dt.timedelta(seconds=2), tick=True):
+        app = create_app(
+            settings_for(database_url, reminder_scheduler=True, reminder_retry_base_ms=10)
+        )
+        scheduler = app[REMINDERS_KEY].scheduler
+        assert scheduler is not None
+        client = TestClient(TestServer(app))
+        await client.start_server()
+        await asyncio.wait_for(scheduler.leading.wait(), 10)
+        assert scheduler.next_run() == AT_NINE
+        await eventually(lambda: connector.held == 4)  # the run is under way
+        started = asyncio.get_running_loop().time()
+        closing = asyncio.create_task(client.close())
+        await eventually(lambda: not scheduler.leading.is_set())  # stopping has begun …
+        connector.release()  # … and Teams answers the four
+        await asyncio.wait_for(closing, 30)
+        assert asyncio.get_running_loop().time() - started < 5
+        assert len(parts.posted_counts()) == 8  # 4 + the 4 under way; 4 never begun
+        app = create_app(
+            settings_for(database_url, reminder_scheduler=True, reminder_retry_base_ms=10)
+        )
+        async with TestClient(TestServer(app)) as client:
+            await eventually(lambda: len(parts.posted_counts()) == 12)
+            await asyncio.sleep(0.3)
+    assert parts.posted_counts() == {channel: 1 for channel in channels}

@@ -115,6 +115,7 @@ class MockConnector:
     dropped: int = 0  # held sends whose sender went away
     _random: tuple[Faults, random.Random] | None = None
     _released: bool = False
+    _stopping: bool = False
     _sends_let_through: int = 0  # with Faults.hold_after: sends not held so far
 
     @property
@@ -190,6 +191,7 @@ class MockConnector:
         return web.json_response({"id": "file-1"}, status=201)
 
     async def stop(self) -> None:
+        self._stopping = True  # sends still held give up instead of keeping cleanup waiting
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -221,7 +223,11 @@ class MockConnector:
                 self.held += 1
                 try:
                     while not self._released:
-                        if request.transport is None or request.transport.is_closing():
+                        if (
+                            self._stopping
+                            or request.transport is None
+                            or request.transport.is_closing()
+                        ):
                             self.dropped += 1
                             return web.Response(status=499)
                         await asyncio.sleep(0.01)
