@@ -13,6 +13,7 @@ from botframework.connector.auth import (
     ServiceClientCredentialsFactory,
 )
 
+from bot.msrest_speedups import speed_up_msrest
 from kombitbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,22 +54,6 @@ def _public_cloud_endpoints() -> dict[str, str]:
     }
 
 
-def _speed_up_msrest() -> None:
-    """Make msrest's retry-policy set-up cheap; behaviour unchanged.
-
-    Every Bot Connector client builds a ``ClientRetryPolicy``, which computes its status list
-    as ``[i for i in range(999) if i not in safe_codes]`` with ``safe_codes`` a 500-item
-    *list*: about 7 ms of CPU per client, and CloudAdapter builds two clients per turn and per
-    proactive send — the bulk of a reminder send's cost, capping one process near 70 sends a
-    second. The same codes as a frozenset give the same policy in microseconds. Idempotent;
-    the one change this process makes to a library.
-    """
-    from msrest.universal_http.requests import ClientRetryPolicy
-
-    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)  # type: ignore[assignment]
-
-
 def create_adapter(
     settings: Settings, *, credentials_factory: ServiceClientCredentialsFactory | None = None
 ) -> CloudAdapter:
@@ -76,7 +61,7 @@ def create_adapter(
 
     ``credentials_factory`` replaces the Entra ID credentials (tests sign tokens locally).
     """
-    _speed_up_msrest()
+    speed_up_msrest()
     endpoints = {}
     if settings.channel_openid_metadata_url:
         endpoints = {

@@ -150,7 +150,11 @@ class ReminderBot:
 
         Never in the way of the answer: a failure here is logged, and the message is answered.
         """
-        info = conversation_info(turn_context.activity, personal)
+        activity = turn_context.activity
+        raw_id = _text(activity.conversation.id) if activity.conversation is not None else ""
+        if raw_id and self._conversations.known(base_conversation_id(raw_id)):
+            return  # the usual case: no need to describe the conversation (its reference, JSON)
+        info = conversation_info(activity, personal)
         if info is None:
             return
         try:

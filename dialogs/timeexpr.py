@@ -167,6 +167,18 @@ def _fold(text: str) -> tuple[str, list[int], list[int]]:
     Returns the folded text and, per folded character, where it starts and ends in ``text``,
     so a match in the folded text maps back to the exact original characters.
     """
+    lowered = text.lower()
+    if (
+        len(lowered) == len(text)  # no character lower-cases to two
+        and "\u03a3" not in text  # Σ: the one letter whose lower case depends on its neighbours
+        and not any(map(unicodedata.combining, text))
+    ):  # the usual question: the same result without the loop below
+        return lowered.translate(_TRANSLATE), list(range(len(text))), list(range(1, len(text) + 1))
+    return _fold_by_char(text)
+
+
+def _fold_by_char(text: str) -> tuple[str, list[int], list[int]]:
+    """:func:`_fold` one character at a time: for combining accents and length-changing case."""
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

@@ -166,6 +166,10 @@ class ConversationStore:
         self._remember_known(info.conversation_id)
         return stored
 
+    def known(self, conversation_id: str) -> bool:
+        """True if this instance has seen the conversation stored (no query)."""
+        return conversation_id in self._known
+
     async def remember_if_new(self, info: ConversationInfo, now: dt.datetime) -> bool:
         """Store a conversation not stored yet (a message from it proves the bot is there);
         leaves a stored one alone, active or not. True if it was new."""

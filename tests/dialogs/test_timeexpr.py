@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dialogs.timeexpr import Period, PeriodKind, find_period
+from dialogs.timeexpr import Period, PeriodKind, _fold, _fold_by_char, find_period
 
 TUE = date(2025, 11, 25)  # ISO week 48 (24–30 November 2025)
 MON = date(2025, 12, 29)  # ISO week 1 of 2026
@@ -520,3 +520,15 @@ def test_the_next_n_days_start_today_and_count_n(today: date, days: int) -> None
     assert period is not None
     assert period.start == today
     assert (period.end - period.start).days + 1 == days
+
+
+# Questions as typed, plus what trips a shortcut: combining accents (a + ◌̊), letters whose lower
+# case is two characters (İ), and Greek capital sigma (its lower case depends on the next letter).
+_TRICKY = st.sampled_from(["a\u030a", "\u0130", "\u03a3", "\u03a3\u03b1", "ΟΔΟΣ", "–", "\u00a0"])
+
+
+@given(st.lists(st.text(max_size=8) | _TRICKY, max_size=6).map("".join))
+def test_folding_a_whole_question_at_once_gives_what_folding_it_by_character_gives(
+    text: str,
+) -> None:
+    assert _fold(text) == _fold_by_char(text)
