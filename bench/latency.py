@@ -138,12 +138,17 @@ async def main(rounds: int, database_url: str) -> None:
         f"end-to-end latency, POST /api/messages → reply at the mock connector ({rounds} questions each, {backend})"
     )
     print(f"{'':<22}{'echo':>10}{'kombitbot':>12}{'ratio':>8}{'target':>9}")
-    print(
-        f"{'median (ms)':<22}{echo_median * 1e3:>10.2f}{real_median * 1e3:>12.2f}{real_median / echo_median:>8.2f}{'≤ 1.20':>9}"
+    rows = (
+        ("median (ms)", echo_median, real_median, 1.2),
+        ("p99 (ms)", echo_p99, real_p99, 2.0),
     )
-    print(
-        f"{'p99 (ms)':<22}{echo_p99 * 1e3:>10.2f}{real_p99 * 1e3:>12.2f}{real_p99 / echo_p99:>8.2f}{'≤ 2.00':>9}"
-    )
+    for label, echo_s, real_s, target in rows:
+        ratio = real_s / echo_s
+        verdict = "met" if ratio <= target else "NOT met"
+        print(
+            f"{label:<22}{echo_s * 1e3:>10.2f}{real_s * 1e3:>12.2f}{ratio:>8.3f}"
+            f"{'≤ ' + format(target, '.2f'):>9}  {verdict}"
+        )
 
 
 if __name__ == "__main__":
