@@ -18,9 +18,11 @@ for Python 2 as well; on these machines its overheads, not the bot, set how fast
   strings, ints, floats, bools, None — is now copied directly; anything else (a model, an
   enum, a date, a non-string key) anywhere in it takes msrest's own path for the whole value.
 
-Measured on a reply with an answer card (Vejle's agreements, 8 kB), msrest's ``Serializer.body``:
-see bench/README.md. Each replacement keeps msrest's own function as ``msrest_own`` (the
-tests compare the two on generated values).
+Measured with ``Serializer.body`` on the reply to "Hvilke aftaler mangler Vejle at
+underskrive?" (an 8 kB activity; 3 Dec 2026, two runs of a timing loop not kept in the repository):
+1,030 and 966 µs per body with msrest alone, 432 and 463 µs with these; an echo's plain-text
+reply 476 and 433 µs, 368 and 319 µs. Each replacement keeps msrest's own function as ``msrest_own``;
+tests/bot/test_msrest_speedups.py compares the two on generated values and on a real reply.
 """
 
 from __future__ import annotations

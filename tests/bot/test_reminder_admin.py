@@ -35,7 +35,7 @@ async def admin_bot(
 ) -> AsyncIterator[tuple[BotClient, Delivery]]:
     """The whole service on Friday 12 December 2025, 09:00, one subscribed channel."""
     clock = Clock(AT_NINE)
-    app = create_app(settings_for(database_url, reminder_scheduler=False), clock=clock)
+    app = create_app(settings_for(database_url), clock=clock)
     async with TestClient(TestServer(app)) as client:
         await wait_ready(client)
         parts = Delivery(app[STORE_KEY], app[REMINDERS_KEY], connector, clock)
