@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -54,6 +56,30 @@ def _public_cloud_endpoints() -> dict[str, str]:
     }
 
 
+class KombitCloudAdapter(CloudAdapter):  # type: ignore[misc]
+    """CloudAdapter that closes each turn's Bot Connector client when the turn is over.
+
+    botbuilder builds a client, with its own ``requests`` session, for every activity and for
+    every proactive send, and never closes it: the connection its reply went out on stayed
+    open until the garbage collector freed the client (50 open connections to the connector
+    after 50 messages). Closing the session ends the connection at once; a client used again
+    later (nothing here does) would simply open a new one.
+    """
+
+    async def run_pipeline(
+        self, context: TurnContext, callback: Callable[[TurnContext], Awaitable[Any]] | None = None
+    ) -> Any:
+        try:
+            return await super().run_pipeline(context, callback)
+        finally:
+            client = context.turn_state.get(self.BOT_CONNECTOR_CLIENT_KEY)
+            if client is not None:
+                try:
+                    await client.__aexit__(None, None, None)
+                except Exception:  # a connection that will not close is no reason to fail
+                    log.debug("could not close the Bot Connector client", exc_info=True)
+
+
 def create_adapter(
     settings: Settings, *, credentials_factory: ServiceClientCredentialsFactory | None = None
 ) -> CloudAdapter:
@@ -78,7 +104,7 @@ def create_adapter(
     authentication = ConfigurationBotFrameworkAuthentication(
         config, credentials_factory=credentials_factory
     )
-    adapter = CloudAdapter(authentication)
+    adapter = KombitCloudAdapter(authentication)
     adapter.on_turn_error = _on_turn_error
     return adapter
 

@@ -116,14 +116,27 @@ class MockConnector:
     _random: tuple[Faults, random.Random] | None = None
     _released: bool = False
     _stopping: bool = False
+    _transports: set[asyncio.BaseTransport] = field(default_factory=set)
     _sends_let_through: int = 0  # with Faults.hold_after: sends not held so far
 
     @property
     def service_url(self) -> str:
         return f"http://127.0.0.1:{self._port}/"
 
+    @property
+    def open_connections(self) -> int:
+        """Connections the bot opened to this connector that are still open."""
+        return sum(1 for transport in self._transports if not transport.is_closing())
+
+    @web.middleware
+    async def _track(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if request.transport is not None:
+            self._transports.add(request.transport)
+        response: web.StreamResponse = await handler(request)
+        return response
+
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(middlewares=[self._track])
         app.router.add_post("/v3/conversations/{conversation_id}/activities", self._send)
         app.router.add_post(
             "/v3/conversations/{conversation_id}/activities/{activity_id}", self._reply
