@@ -59,13 +59,19 @@ def _reference(activity: Activity, conversation_id: str) -> dict[str, Any]:
     return dict(data)
 
 
-def conversation_info(activity: Activity, personal: bool) -> ConversationInfo | None:
-    """What an activity says about its conversation; None without a usable conversation id."""
+def conversation_key(activity: Activity) -> str:
+    """The conversation's id as stored (a channel thread's reply id dropped); "" without one."""
     conversation = activity.conversation
     raw_id = _text(conversation.id) if conversation is not None else ""
-    if not raw_id:
+    return base_conversation_id(raw_id)
+
+
+def conversation_info(activity: Activity, personal: bool) -> ConversationInfo | None:
+    """What an activity says about its conversation; None without a usable conversation id."""
+    conversation_id = conversation_key(activity)
+    if not conversation_id:
         return None
-    conversation_id = base_conversation_id(raw_id)
+    conversation = activity.conversation
     channel_data = _dict(activity.channel_data)
     team = _dict(channel_data.get("team"))
     sender = activity.from_property
@@ -151,8 +157,7 @@ class ReminderBot:
         Never in the way of the answer: a failure here is logged, and the message is answered.
         """
         activity = turn_context.activity
-        raw_id = _text(activity.conversation.id) if activity.conversation is not None else ""
-        if raw_id and self._conversations.known(base_conversation_id(raw_id)):
+        if self._conversations.known(conversation_key(activity)):
             return  # the usual case: no need to describe the conversation (its reference, JSON)
         info = conversation_info(activity, personal)
         if info is None:
