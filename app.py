@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from aiohttp import web
 from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import ServiceClientCredentialsFactory
+from sqlalchemy.engine import make_url
 
 from bot.adapter import create_adapter
 from bot.file_import import DownloadPolicy, FileImport
@@ -283,7 +284,18 @@ def main() -> None:
     tune_garbage_collector()
     settings = Settings.from_env()
     configure_logging(settings.log_level, json_lines=settings.log_format != "text")
-    web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
+    log.info(startup_line(settings))
+    web.run_app(create_app(settings), host=settings.listen_host, port=settings.port, print=None)
+
+
+def startup_line(settings: Settings) -> str:
+    """One line that says where the bot listens, on which database, and whether it checks tokens."""
+    database = make_url(settings.database_url).render_as_string(hide_password=True)
+    authentication = "on" if settings.authentication_enabled else "OFF (local testing only)"
+    return (
+        f"kombitbot listening on http://{settings.listen_host}:{settings.port}/api/messages, "
+        f"database {database}, authentication {authentication}"
+    )
 
 
 if __name__ == "__main__":

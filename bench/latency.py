@@ -53,7 +53,7 @@ QUESTIONS = [
     "hvornår gik Vejle live på KY?",
     "hvilke aftaler mangler Vejel at underskrive?",
 ]
-FIXTURE = ROOT.parent / "shared" / "fixtures" / "teams-activities" / "personal-message.json"
+FIXTURE = ROOT / "tests" / "fixtures" / "teams-activities" / "personal-message.json"
 SERVER = ROOT / "bench" / "_latency_server.py"
 
 

@@ -57,7 +57,7 @@ from kombitbot.settings import Settings  # noqa: E402
 from store.models import PollBallot, PollOption, PollOptionShard  # noqa: E402
 from tests.support.connector import MockConnector  # noqa: E402
 
-FIXTURES = ROOT.parent / "shared" / "fixtures" / "teams-activities"
+FIXTURES = ROOT / "tests" / "fixtures" / "teams-activities"
 MENTION = "<at>Teams Bot</at> "
 
 

@@ -32,9 +32,6 @@ from bench._databases import drop, empty_database  # noqa: E402
 
 TARGET_READY_S = 2.0
 TARGET_RSS_MB = 120.0
-POSTGRES = os.environ.get(
-    "KOMBITBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 
 
 def free_port() -> int:

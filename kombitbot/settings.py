@@ -80,7 +80,9 @@ class Settings:
     app_type: str = "MultiTenant"
     app_tenant_id: str = ""
     database_url: str = DEFAULT_DATABASE_URL
-    host: str = "0.0.0.0"
+    # Empty: every interface when tokens are checked, only 127.0.0.1 when authentication is off
+    # (a bot that believes anyone should not be reachable from the network by default).
+    host: str = ""
     port: int = 3978
     timezone: str = "Europe/Copenhagen"
     load_builtin_data: bool = True
@@ -197,6 +199,11 @@ class Settings:
         """The secret for anonymous ballots (see :mod:`store.polls`)."""
         source = self.poll_secret or self.app_password or "kombitbot-local-testing-only"
         return hashlib.sha256(b"kombitbot-polls\0" + source.encode()).digest()
+
+    @property
+    def listen_host(self) -> str:
+        """The address the HTTP server binds: ``HOST``, or the safe default described above."""
+        return self.host or ("0.0.0.0" if self.authentication_enabled else "127.0.0.1")
 
     @property
     def authentication_enabled(self) -> bool:

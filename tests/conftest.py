@@ -18,34 +18,37 @@ from app import create_app
 from kombitbot.settings import Settings
 from tests.support.connector import MockConnector
 from tests.support.databases import BACKENDS, DatabaseFactory
+from tests.support.postgres import PostgresTarget, postgres_for_tests
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-FIXTURES = SHARED / "fixtures" / "teams-activities"
+# Microsoft's Teams payloads, the card schemas and the chart examples (see fixtures/SOURCES.md).
+FIXTURES_DIR = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = FIXTURES_DIR / "teams-activities"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Shortly after the newest deck (status opgjort 20.11.25): the clock most tests run with.
 FIXED_NOW = dt.datetime(2025, 11, 25, 10, 0, tzinfo=COPENHAGEN)
 
 
-def pytest_sessionstart(session: pytest.Session) -> None:
-    """Stop at once, saying why, when the workspace's shared folder is not beside the clone.
+@pytest.fixture(scope="session")
+def postgres_target() -> Iterator[PostgresTarget]:
+    """The server given by KOMBITBOT_TEST_POSTGRES_URL, or a throwaway one of the session's own."""
+    with postgres_for_tests() as target:
+        yield target
 
-    Microsoft's Teams payloads and schemas and KOMBIT's source tables are not copied into this
-    repository; without them most tests would fail one by one with a missing file.
-    """
-    if not FIXTURES.is_dir():
-        pytest.exit(
-            f"the tests need the workspace's shared folder at {SHARED} (Teams payloads, card and "
-            "manifest schemas, KOMBIT's tables): clone kombitbot beside it",
-            returncode=2,
-        )
+
+@pytest.fixture(scope="session")
+def postgres_admin_url(postgres_target: PostgresTarget) -> str:
+    """A URL to the test server's administrative database (create, drop, raw connections)."""
+    return postgres_target.admin_url
 
 
 @pytest.fixture(scope="session")
 def database_factories(
-    tmp_path_factory: pytest.TempPathFactory,
+    tmp_path_factory: pytest.TempPathFactory, postgres_target: PostgresTarget
 ) -> Iterator[dict[str, DatabaseFactory]]:
     workdir = tmp_path_factory.mktemp("databases")
-    factories = {backend: DatabaseFactory(backend, workdir) for backend in BACKENDS}
+    factories = {
+        backend: DatabaseFactory(backend, workdir, postgres_target) for backend in BACKENDS
+    }
     yield factories
     for factory in factories.values():
         factory.cleanup()
@@ -84,7 +87,7 @@ async def connector() -> AsyncIterator[MockConnector]:
 
 
 def teams_activity(name: str, connector: MockConnector, **changes: Any) -> dict[str, Any]:
-    """A real Teams payload from ../shared/fixtures, pointed at the mock connector."""
+    """A real Teams payload from tests/fixtures, pointed at the mock connector."""
     activity: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
     activity = copy.deepcopy(activity)
     activity["serviceUrl"] = connector.service_url

@@ -23,7 +23,7 @@ MAX_OPTIONS = 10
 MAX_STATEMENTS = 8
 MAX_MINUTES = 7 * 24 * 60
 
-# The meeting evaluation KOMBIT ran in Mentimeter (../shared/data/polls.csv, P001-02…05).
+# The meeting evaluation KOMBIT ran in Mentimeter (store/data/polls.csv, P001-02…05).
 EVALUATION_QUESTION: dict[Language, str] = {
     "da": "Hvor enig/uenig er du i følgende udsagn?",
     "en": "How much do you agree or disagree with these statements?",

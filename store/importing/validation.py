@@ -1,6 +1,6 @@
 """Turn raw rows into records, collecting every error instead of stopping at the first.
 
-Each table of ../shared/data has one ``parse_*`` function. They share a :class:`Catalog` of
+Each table of the built-in dataset (store/data) has one ``parse_*`` function. They share a :class:`Catalog` of
 everything known so far (from the database and from the tables of the same import already
 validated), so a reference to a municipality or meeting is checked before anything is written.
 """

@@ -1,6 +1,6 @@
 """Where the bot may speak: installs, team channels, removals and "kanaler", over real HTTP.
 
-Every activity is one of Microsoft's real Teams payloads (../shared/fixtures); the channel list
+Every activity is one of Microsoft's real Teams payloads (tests/fixtures); the channel list
 of a team comes from the mock Bot Connector's ``GET /v3/teams/{id}/conversations``.
 """
 

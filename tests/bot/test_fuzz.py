@@ -1,6 +1,6 @@
 """Hostile and broken input never hurts: 10,000 mutated Teams activities over real HTTP.
 
-Every activity starts from one of Microsoft's real payloads in ../shared/fixtures and is mutated
+Every activity starts from one of Microsoft's real payloads in tests/fixtures and is mutated
 by Hypothesis: fields dropped, replaced by random JSON of any type, types and names changed,
 texts replaced by random Unicode (mentions, markdown, very long), card submits with forged
 values. The service runs on a real port; the test asserts no 500, no unhandled exception in

@@ -11,7 +11,6 @@ from sqlalchemy.engine import make_url
 from app import create_app
 from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
 from tests.support.connector import Faults, MockConnector
-from tests.support.databases import POSTGRES_ADMIN_URL
 
 
 async def test_health_and_readiness(bot: BotClient) -> None:
@@ -50,9 +49,11 @@ async def test_an_oversized_body_is_refused(bot: BotClient) -> None:
     assert bot.connector.received == []
 
 
-async def test_readiness_is_503_while_the_database_is_unreachable() -> None:
+async def test_readiness_is_503_while_the_database_is_unreachable(
+    postgres_admin_url: str,
+) -> None:
     missing = (
-        make_url(POSTGRES_ADMIN_URL)
+        make_url(postgres_admin_url)
         .set(database="kombitbot_does_not_exist")
         .render_as_string(False)
     )

@@ -54,3 +54,16 @@ def test_bot_framework_names_are_read() -> None:
 def test_a_bad_value_is_refused_naming_the_variable(environ: dict[str, str], names: str) -> None:
     with pytest.raises(SettingsError, match=names):
         Settings.from_env(environ)
+
+
+def test_without_authentication_the_bot_listens_only_on_this_machine() -> None:
+    assert Settings.from_env({}).listen_host == "127.0.0.1"
+    assert Settings.from_env({"HOST": "0.0.0.0"}).listen_host == "0.0.0.0"
+
+
+def test_with_authentication_the_bot_listens_on_every_interface_unless_host_says_otherwise() -> (
+    None
+):
+    secured = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "secret"}
+    assert Settings.from_env(secured).listen_host == "0.0.0.0"
+    assert Settings.from_env({**secured, "HOST": "10.0.0.5"}).listen_host == "10.0.0.5"

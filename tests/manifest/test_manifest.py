@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import struct
 import zipfile
@@ -18,9 +19,9 @@ from kombitbot.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST_DIR = ROOT / "manifest"
-SCHEMA = (
-    ROOT.parent / "shared" / "schemas" / "teams-manifest" / "v1.22" / "MicrosoftTeams.schema.json"
-)
+SCHEMA = MANIFEST_DIR / "schema" / "MicrosoftTeams.schema.json"
+# Its SHA-256 as recorded in tests/fixtures/SOURCES.md, taken from @microsoft/app-manifest 1.1.2.
+OFFICIAL_V1_22_SHA256 = "1405f8ee5b7c1a62c5ade88f967252c7326c8f79eb77e693da4544780c101c2d"
 
 
 def manifest() -> dict[str, object]:
@@ -107,6 +108,5 @@ def test_the_package_command_refuses_bad_settings(
 
 
 def test_the_packaged_schema_copy_is_the_official_one() -> None:
-    assert (
-        MANIFEST_DIR / "schema" / "MicrosoftTeams.schema.json"
-    ).read_bytes() == SCHEMA.read_bytes()
+    assert hashlib.sha256(SCHEMA.read_bytes()).hexdigest() == OFFICIAL_V1_22_SHA256
+    assert OFFICIAL_V1_22_SHA256 in (ROOT / "tests" / "fixtures" / "SOURCES.md").read_text()

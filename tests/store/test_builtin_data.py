@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -29,17 +31,27 @@ from store.models import (
 from store.repository import BUILTIN_DATA_DIR, Store
 from tests.support.snapshots import snapshot
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+SOURCES = Path(__file__).resolve().parents[1] / "fixtures" / "SOURCES.md"
 
 
 def csv_rows(name: str) -> list[dict[str, str]]:
-    with (SHARED_DATA / name).open(encoding="utf-8") as handle:
+    with (BUILTIN_DATA_DIR / name).open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
-def test_the_builtin_dataset_is_a_faithful_copy_of_shared_data() -> None:
-    for path in SHARED_DATA.glob("*.csv"):
-        assert (BUILTIN_DATA_DIR / path.name).read_bytes() == path.read_bytes(), path.name
+def recorded_checksums() -> dict[str, str]:
+    """KOMBIT's tables as handed over: file name -> SHA-256, from tests/fixtures/SOURCES.md."""
+    found = re.findall(
+        r"^\| `store/data/([\w.]+\.csv)` \| `([0-9a-f]{64})` \|$", SOURCES.read_text(), re.M
+    )
+    return dict(found)
+
+
+def test_the_builtin_dataset_is_a_faithful_copy_of_kombits_tables() -> None:
+    checksums = recorded_checksums()
+    assert len(checksums) == 11
+    for name, checksum in checksums.items():
+        assert hashlib.sha256((BUILTIN_DATA_DIR / name).read_bytes()).hexdigest() == checksum, name
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """The poll votes' own PostgreSQL connections: lazy, bounded, fair, and never reused half-way.
 
-Against the machine's real PostgreSQL; each connection is told apart by its server process id.
+Against the tests' real PostgreSQL server; each connection is told apart by its server process id.
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ from sqlalchemy.engine import make_url
 
 from store.pg_connections import ConnectionsClosed, ConnectionSet
 from store.poll_votes_pg import PgFirstVotes, asyncpg_dsn
-from tests.support.databases import POSTGRES_ADMIN_URL
-
-DSN = asyncpg_dsn(make_url(POSTGRES_ADMIN_URL))
 
 
 @pytest.fixture
-async def connections() -> AsyncIterator[ConnectionSet]:
-    pool = ConnectionSet(DSN, 2, connect_timeout=5)
+def dsn(postgres_admin_url: str) -> str:
+    return asyncpg_dsn(make_url(postgres_admin_url))
+
+
+@pytest.fixture
+async def connections(dsn: str) -> AsyncIterator[ConnectionSet]:
+    pool = ConnectionSet(dsn, 2, connect_timeout=5)
     yield pool
     await pool.close()
 
@@ -137,8 +139,10 @@ async def test_expire_replaces_the_idle_connections(connections: ConnectionSet) 
     connections.release(fresh, reusable=True)
 
 
-async def test_closing_fails_the_waiters_and_closes_busy_connections_on_release() -> None:
-    pool = ConnectionSet(DSN, 1, connect_timeout=5)
+async def test_closing_fails_the_waiters_and_closes_busy_connections_on_release(
+    dsn: str,
+) -> None:
+    pool = ConnectionSet(dsn, 1, connect_timeout=5)
     busy = await pool.acquire()
     waiter = asyncio.create_task(pool.acquire())
     await asyncio.sleep(0.05)
@@ -151,10 +155,12 @@ async def test_closing_fails_the_waiters_and_closes_busy_connections_on_release(
         await pool.acquire()
 
 
-async def test_a_vote_statement_cut_off_half_way_does_not_poison_the_next_one() -> None:
+async def test_a_vote_statement_cut_off_half_way_does_not_poison_the_next_one(
+    postgres_admin_url: str,
+) -> None:
     """A caller cancelled mid-statement (Teams gave up, shutdown): its connection is dropped,
     not handed to the next vote while the server may still be running the old statement."""
-    votes = PgFirstVotes(make_url(POSTGRES_ADMIN_URL), size=1)
+    votes = PgFirstVotes(make_url(postgres_admin_url), size=1)
     try:
         first = await votes._fetchrow("SELECT pg_backend_pid() AS pid", ())
         with pytest.raises(TimeoutError):
@@ -165,8 +171,10 @@ async def test_a_vote_statement_cut_off_half_way_does_not_poison_the_next_one() 
         await votes.close()
 
 
-async def test_an_error_answered_by_the_server_keeps_the_connection() -> None:
-    votes = PgFirstVotes(make_url(POSTGRES_ADMIN_URL), size=1)
+async def test_an_error_answered_by_the_server_keeps_the_connection(
+    postgres_admin_url: str,
+) -> None:
+    votes = PgFirstVotes(make_url(postgres_admin_url), size=1)
     try:
         first = await votes._fetchrow("SELECT pg_backend_pid() AS pid", ())
         with pytest.raises(asyncpg.DivisionByZeroError):

@@ -8,7 +8,6 @@ database with the built-in data is built once per session as a template and copi
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
 import uuid
 from pathlib import Path
@@ -18,19 +17,13 @@ from sqlalchemy.engine import make_url
 
 from store.db import create_engine
 from store.repository import Store
+from tests.support.postgres import PostgresTarget
 
-POSTGRES_ADMIN_URL = os.environ.get(
-    "KOMBITBOT_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 BACKENDS = ("sqlite", "postgresql")
 
 
-def _pg_url(database: str) -> str:
-    return make_url(POSTGRES_ADMIN_URL).set(database=database).render_as_string(hide_password=False)
-
-
-async def pg_admin(statement: str) -> None:
-    url = make_url(POSTGRES_ADMIN_URL)
+async def pg_admin(admin_url: str, statement: str) -> None:
+    url = make_url(admin_url)
     connection = await asyncpg.connect(
         host=url.host,
         port=url.port or 5432,
@@ -56,9 +49,12 @@ async def seed(url: str) -> None:
 class DatabaseFactory:
     """Creates databases for one backend and removes them at the end of the session."""
 
-    def __init__(self, backend: str, workdir: Path) -> None:
+    def __init__(self, backend: str, workdir: Path, postgres: PostgresTarget | None) -> None:
+        if backend == "postgresql" and postgres is None:
+            raise ValueError("a PostgreSQL factory needs a server")
         self.backend = backend
         self.workdir = workdir
+        self.postgres = postgres
         self._template: str | None = None
         self._created: list[str] = []
 
@@ -70,9 +66,9 @@ class DatabaseFactory:
         name = self._new_name()
         if self.backend == "sqlite":
             return f"sqlite:///{self.workdir / (name + '.sqlite3')}"
-        asyncio.run(pg_admin(f'CREATE DATABASE "{name}"'))
+        self._admin(f'CREATE DATABASE "{name}"')
         self._created.append(name)
-        return _pg_url(name)
+        return self._url(name)
 
     def seeded(self) -> str:
         """A URL to a migrated database holding the built-in dataset."""
@@ -86,10 +82,20 @@ class DatabaseFactory:
             shutil.copyfile(make_url(self._template).database or "", target)
             return f"sqlite:///{target}"
         template = make_url(self._template).database
-        asyncio.run(pg_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        self._admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
         self._created.append(name)
-        return _pg_url(name)
+        return self._url(name)
+
+    def _url(self, database: str) -> str:
+        assert self.postgres is not None
+        return self.postgres.url_for(database)
+
+    def _admin(self, statement: str) -> None:
+        assert self.postgres is not None
+        asyncio.run(pg_admin(self.postgres.admin_url, statement))
 
     def cleanup(self) -> None:
+        """Drop every database this factory created (the given server keeps nothing of ours)."""
         for name in reversed(self._created):
-            asyncio.run(pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._created.clear()
