@@ -176,7 +176,12 @@ def create_app(
     app.router.add_post(
         "/api/messages",
         messages_handler(
-            adapter, bot, settings.max_body_bytes, settings.max_concurrent_turns, tenants
+            adapter,
+            bot,
+            settings.max_body_bytes,
+            settings.max_concurrent_turns,
+            tenants,
+            authentication_enabled=settings.authentication_enabled,
         ),
     )
     app.router.add_get("/healthz", healthz)

@@ -1,15 +1,17 @@
 """HTTP routes: ``POST /api/messages`` through the CloudAdapter, health and readiness probes.
 
 The adapter's own ``process`` turns a malformed body into a 500; this edge checks the request
-first so bad input gets a 4xx and never reaches the bot.
+first so bad input gets a 4xx and never reaches the bot. A client that sends bad bodies gets one
+WARNING line a minute at most, never a traceback, so it cannot fill the log.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import time
 import uuid
+from collections import OrderedDict
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,6 +21,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.activities import tenant_of
+from bot.inbound import BadBody, parse_activity_body, plain_id
 from kombitbot.logs import CORRELATION_ID
 from store.repository import Store
 
@@ -50,10 +53,12 @@ def _url_segment_safe(value: str) -> bool:
 
 def addressed(activity: Activity) -> bool:
     """Bot Framework always says which conversation, from whom and to whom; without those
-    the bot could not reply or know who asked."""
+    the bot could not reply or know who asked. Ids are printable ASCII, as Teams sends them."""
     for account in (activity.conversation, activity.from_property, activity.recipient):
-        account_id = getattr(account, "id", None)
-        if not isinstance(account_id, str) or not account_id.strip() or len(account_id) > 1024:
+        if not plain_id(getattr(account, "id", None)):
+            return False
+    for optional in (activity.id, activity.reply_to_id):
+        if optional is not None and not plain_id(optional):
             return False
     # The conversation and activity ids become segments of the reply URL: no slashes, query or
     # fragment marks, control characters or dot-only segments (Teams ids look like
@@ -62,12 +67,30 @@ def addressed(activity: Activity) -> bool:
     return all(isinstance(i, str) and _url_segment_safe(i) for i in ids)
 
 
+MAX_TOKEN_LIFETIME = 24 * 3600  # Bot Framework's channel tokens live about an hour
+CLOCK_SKEW = 300
+
+
+def token_times_sane(claims: dict[str, Any], now: float) -> bool:
+    """A channel token must say when it starts and ends, be valid now, and not for long.
+
+    PyJWT, under botbuilder, checks ``exp`` and ``nbf`` only when they are present: a token
+    without ``exp`` would be good forever.
+    """
+    exp, nbf = claims.get("exp"), claims.get("nbf")
+    if not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in (exp, nbf)):
+        return False
+    return bool(nbf - CLOCK_SKEW <= now < exp + CLOCK_SKEW and 0 < exp - nbf <= MAX_TOKEN_LIFETIME)
+
+
 def messages_handler(
     adapter: CloudAdapter,
     bot: Bot,
     max_body_bytes: int,
     max_concurrent_turns: int,
     allowed_tenants: frozenset[str] = frozenset(),
+    *,
+    authentication_enabled: bool = False,
 ) -> Any:
     """``POST /api/messages``; at most ``max_concurrent_turns`` activities in a turn at once.
 
@@ -83,6 +106,7 @@ def messages_handler(
     (``KOMBITBOT_MAX_CONCURRENT_TURNS``), the one place its default is written. The cheap refusals (413, 415, 400) never wait.
     """
     turns = asyncio.Semaphore(max_concurrent_turns)
+    warnings = WarningsPerClient()
 
     async def messages(request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > max_body_bytes:
@@ -94,11 +118,10 @@ def messages_handler(
         except web.HTTPRequestEntityTooLarge:
             return _problem(413, f"body larger than {max_body_bytes} bytes")
         try:
-            body = json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            return _problem(400, "body is not valid JSON")
-        if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
-            return _problem(400, "body is not a Bot Framework activity")
+            body = parse_activity_body(raw)
+        except BadBody as bad:
+            warnings.warn(request.remote, "malformed body refused: %s", bad)
+            return _problem(400, str(bad))
         async with turns:
             return await turn(request, body)
 
@@ -117,8 +140,10 @@ def messages_handler(
             extra={"activity_type": activity.type, "channel": activity.channel_id},
         )
         if not valid_service_url(activity.service_url):
+            warnings.warn(request.remote, "activity refused: no usable serviceUrl")
             return _problem(400, "activity has no usable serviceUrl")
         if not addressed(activity):
+            warnings.warn(request.remote, "activity refused: missing or malformed ids")
             return _problem(400, "activity lacks conversation, from or recipient ids")
         try:
             # Authenticate before anything else sees the activity. botbuilder raises several
@@ -128,11 +153,18 @@ def messages_handler(
                 activity, request.headers.get("Authorization", "")
             )
         except Exception as exc:
-            log.warning("activity refused: authentication failed (%s)", type(exc).__name__)
+            warnings.warn(
+                request.remote, "activity refused: authentication failed (%s)", type(exc).__name__
+            )
+            return _problem(401, "unauthorized")
+        if authentication_enabled and not token_times_sane(
+            dict(authenticated.claims_identity.claims or {}), time.time()
+        ):
+            warnings.warn(request.remote, "activity refused: token without sane exp/nbf")
             return _problem(401, "unauthorized")
         tenant = tenant_of(activity)
         if allowed_tenants and tenant not in allowed_tenants:
-            log.warning("activity refused: tenant %r is not allowed", tenant)
+            warnings.warn(request.remote, "activity refused: tenant %r is not allowed", tenant)
             return _problem(403, "tenant not allowed")
         invoke_response = await adapter.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response:
@@ -146,6 +178,30 @@ def messages_handler(
         return web.Response(status=201)
 
     return messages
+
+
+class WarningsPerClient:
+    """At most one WARNING line per client address and minute (the rest are counted and
+    reported with the next line), for at most ``clients`` addresses at once."""
+
+    def __init__(self, interval: float = 60.0, clients: int = 1024) -> None:
+        self.interval = interval
+        self.clients = clients
+        self._last: OrderedDict[str, tuple[float, int]] = OrderedDict()
+
+    def warn(self, client: str | None, message: str, *args: object) -> None:
+        key = client or "?"
+        now = time.monotonic()
+        last, suppressed = self._last.get(key, (float("-inf"), 0))
+        if now - last < self.interval:
+            self._last[key] = (last, suppressed + 1)
+            return
+        self._last[key] = (now, 0)
+        self._last.move_to_end(key)
+        while len(self._last) > self.clients:
+            self._last.popitem(last=False)
+        more = f" (and {suppressed} more from this client in the last minute)" if suppressed else ""
+        log.warning(message + " [client %s]" + more, *args, key)
 
 
 async def healthz(_request: web.Request) -> web.Response:

@@ -162,6 +162,10 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         if activity.name == "fileConsent/invoke" and self._polls is not None:
             await self._polls.file_consent(turn_context)
             return InvokeResponse(status=200)
+        if activity.name == "signin/tokenExchange":
+            # The bot has no single sign-on; botbuilder 4.17 would call a handler it no longer
+            # defines (AttributeError). 501, as for every other invoke the bot does not do.
+            return InvokeResponse(status=501)
         if activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         value = activity.value if isinstance(activity.value, dict) else {}

@@ -105,6 +105,14 @@ BAD_TOKENS = {
     "no serviceUrl claim": lambda o, a: (
         "Bearer " + o.token(app_id=APP_ID, service_url=a, serviceurl=None)
     ),
+    "no expiry": lambda o, a: "Bearer " + o.token(app_id=APP_ID, service_url=a, exp=None),
+    "no start": lambda o, a: "Bearer " + o.token(app_id=APP_ID, service_url=a, nbf=None),
+    "valid for ten years": lambda o, a: (
+        "Bearer " + o.token(app_id=APP_ID, service_url=a, exp=int(time.time()) + 10 * 365 * 86400)
+    ),
+    "expiry not a number": lambda o, a: (
+        "Bearer " + o.token(app_id=APP_ID, service_url=a, exp="tomorrow")
+    ),
     "signed with another key": lambda o, a: (
         "Bearer " + o.token(app_id=APP_ID, service_url=a, key=new_key())
     ),

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import logging
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from store.db import create_engine
+from store.repository import Store
 from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
 from tests.support.connector import Faults, MockConnector
+from tests.support.snapshots import snapshot
 
 
 async def test_health_and_readiness(bot: BotClient) -> None:
@@ -29,6 +34,19 @@ async def test_health_and_readiness(bot: BotClient) -> None:
         (b'{"text": "no type"}', "application/json", 400),
         (b'{"type": "message", "timestamp": "not a date", "entities": 7}', "application/json", 400),
         (b"\xff\xfe", "application/json", 400),
+        (
+            b'{"type": "message", "value": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+            "application/json",
+            400,
+        ),
+        (
+            b'{"type": "message", "value": ' + b'{"a":' * 60 + b"1" + b"}" * 60 + b"}",
+            "application/json",
+            400,
+        ),
+        (b'{"type": "message", "value": ' + b"9" * 5000 + b"}", "application/json", 400),
+        (b'{"type": "message", "value": 1' + b"0" * 400 + b".5e3}", "application/json", 400),
+        (b'{"type": "message", "id": "x", "t": "\\ud800"', "application/json", 400),
         (b"type=message", "application/x-www-form-urlencoded", 415),
     ],
 )
@@ -95,3 +113,116 @@ async def test_activities_beyond_the_turn_limit_wait_their_turn_and_are_all_answ
         statuses = [(await post).status for post in posts]
     assert statuses == [201, 201, 201]
     assert len(connector.received) == 3
+
+
+INVOKE_NAMES = [
+    "signin/tokenExchange",
+    "signin/verifyState",
+    "signin/failure",
+    "composeExtension/query",
+    "composeExtension/submitAction",
+    "composeExtension/fetchTask",
+    "composeExtension/queryLink",
+    "composeExtension/selectItem",
+    "composeExtension/setting",
+    "composeExtension/onCardButtonClicked",
+    "task/fetch",
+    "task/submit",
+    "tab/fetch",
+    "tab/submit",
+    "config/fetch",
+    "config/submit",
+    "fileConsent/invoke",
+    "actionableMessage/executeAction",
+    "message/submitAction",
+    "handoff/action",
+    "healthCheck",
+    "adaptiveCard/action",
+    "application/search",
+    "not/a/real/invoke",
+]
+
+
+async def test_every_invoke_gets_a_defined_answer_and_no_error_in_the_log(
+    bot: BotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    answers: dict[int, int] = {}
+    with caplog.at_level(logging.WARNING):
+        for name in INVOKE_NAMES:
+            for value in (None, {}, "text", [1, 2], {"id": 7, "connectionName": None}):
+                activity = teams_activity("personal-message", bot.connector, type="invoke")
+                activity["name"], activity["value"] = name, value
+                response = await bot.http.post("/api/messages", json=activity)
+                # 501: Bot Framework's own answer to an invoke the bot does not implement.
+                assert response.status in (200, 400, 404, 501), (name, value, response.status)
+                answers[response.status] = answers.get(response.status, 0) + 1
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+    assert answers[501] >= 5 * (len(INVOKE_NAMES) - 3)
+
+
+async def test_a_client_sending_bad_bodies_gets_one_warning_a_minute_and_no_traceback(
+    bot: BotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    bodies = [b"[" * 50_000, b'{"type": 1}', b"9" * 9000, b"{bad"] * 25
+    with caplog.at_level(logging.DEBUG):
+        for body in bodies:
+            response = await bot.http.post(
+                "/api/messages", data=body, headers={"Content-Type": "application/json"}
+            )
+            assert response.status == 400
+    refused = [r for r in caplog.records if "refused" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.WARNING
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    # The bot is unharmed: the next question is answered.
+    assert "Aftaler – Vejle" in await bot.ask("Hvilke aftaler mangler Vejle at underskrive?")
+
+
+ODD_IDS = {
+    "non-Latin-1 conversation": {"conversation": {"id": "a:1\u20ac-conversation"}},
+    "newline in conversation": {"conversation": {"id": "a:1\n"}},
+    "NUL in user": {"from": {"id": "29:\u0000user"}},
+    "surrogate in bot": {"recipient": {"id": "28:bot\ud800"}},
+    "line separator in activity id": {"id": "1575667808184\u2028"},
+    "letters in reply id": {"replyToId": "\u00e6\u00f8\u00e5"},
+}
+
+
+@pytest.mark.parametrize("case", list(ODD_IDS))
+async def test_ids_teams_would_never_send_are_refused_with_400(bot: BotClient, case: str) -> None:
+    activity = teams_activity("personal-message", bot.connector, text="hjælp")
+    for key, value in ODD_IDS[case].items():
+        activity[key] = {**activity[key], **value} if isinstance(value, dict) else value
+    body = json.dumps(activity).encode()  # ASCII escapes, so a lone surrogate can be sent
+    response = await bot.http.post(
+        "/api/messages", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status == 400
+    assert bot.connector.received == []
+
+
+async def test_lone_surrogates_and_control_characters_are_cleaned_on_both_databases(
+    bot: BotClient, database_url: str
+) -> None:
+    """A name with NUL and a lone surrogate, a question with both: answered, and the
+    conversation is remembered with the cleaned name (PostgreSQL refuses NUL in text)."""
+    activity = teams_activity(
+        "personal-message",
+        bot.connector,
+        text="Hvilke aftaler mangler Vejle\u0000 at underskrive?\ud800",
+    )
+    activity["from"] = {**activity["from"], "name": "Mette\u0000 Hansen\udfff"}
+    body = json.dumps(activity).encode()
+    response = await bot.http.post(
+        "/api/messages", data=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status in (200, 201)
+    [reply] = await bot.connector.wait_for(1)
+    assert "Aftaler – Vejle" in reply.all_text()
+    store = Store(create_engine(database_url))
+    try:
+        tables = await snapshot(store)
+    finally:
+        await store.close()
+    remembered = json.dumps(tables["bot_conversations"], default=str)
+    assert "Mette Hansen\\ufffd" in remembered, remembered[:500]
+    assert "\\u0000" not in remembered

@@ -80,8 +80,10 @@ async def test_a_burst_shares_the_limit_and_waits_in_arrival_order(
         connections.release(connection, reusable=True)
 
     await asyncio.gather(*(use(n) for n in range(12)))
-    # The first two connect (and may finish in either order); the rest come in turn.
-    assert sorted(served[:2]) == [0, 1] and served[2:] == list(range(2, 12))
+    # The first two connect, each in its own time (one may connect, finish and hand its
+    # connection to the first waiter before the other has connected); the waiters come in turn.
+    assert sorted(served) == list(range(12))
+    assert [n for n in served if n >= 2] == list(range(2, 12))
     assert len(pids) == 2  # never more than the set's size
 
 
