@@ -92,7 +92,7 @@ def parse_activity_body(raw: bytes) -> dict[str, Any]:
     if not _ids_plain(body):
         raise BadBody("activity has ids Teams never sends")
     if b"\\u" in raw:
-        body = _cleaned(body)
+        return {safe_text(k): _cleaned(v) for k, v in body.items()}
     return body
 
 

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -78,9 +78,13 @@ def token_times_sane(claims: dict[str, Any], now: float) -> bool:
     without ``exp`` would be good forever.
     """
     exp, nbf = claims.get("exp"), claims.get("nbf")
-    if not all(isinstance(t, (int, float)) and not isinstance(t, bool) for t in (exp, nbf)):
+    if not (_is_time(exp) and _is_time(nbf)):
         return False
-    return bool(nbf - CLOCK_SKEW <= now < exp + CLOCK_SKEW and 0 < exp - nbf <= MAX_TOKEN_LIFETIME)
+    return nbf - CLOCK_SKEW <= now < exp + CLOCK_SKEW and 0 < exp - nbf <= MAX_TOKEN_LIFETIME
+
+
+def _is_time(value: object) -> TypeGuard[float]:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def messages_handler(
