@@ -14,13 +14,19 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botframework.connector.auth import ServiceClientCredentialsFactory
 from sqlalchemy.engine import make_url
 
-from bot.adapter import create_adapter
+from bot.adapter import KombitCloudAdapter, create_adapter
 from bot.file_import import DownloadPolicy, FileImport
 from bot.live_cards import LiveCards
 from bot.poll_bot import PollBot
 from bot.reminder_admin import ReminderAdmin
 from bot.reminder_bot import ReminderBot
-from bot.routes import StartupState, healthz, messages_handler, readyz_handler
+from bot.routes import (
+    StartupState,
+    TurnLimit,
+    healthz,
+    messages_handler,
+    readyz_handler,
+)
 from bot.teams_bot import KombitBot
 from dialogs.polls.service import PollDialogs
 from dialogs.reminders.service import ReminderButtons, ReminderDialogs
@@ -173,21 +179,24 @@ def create_app(
     app[POLLS_KEY] = PollRuntime(poll_store, live, closer)
     app[REMINDERS_KEY] = delivery
     tenants = frozenset(settings.allowed_tenant_ids)
+    turns = TurnLimit(settings.max_concurrent_turns)
     app.router.add_post(
         "/api/messages",
         messages_handler(
             adapter,
             bot,
             settings.max_body_bytes,
-            settings.max_concurrent_turns,
+            turns,
             tenants,
             authentication_enabled=settings.authentication_enabled,
         ),
     )
     app.router.add_get("/healthz", healthz)
-    app.router.add_get("/readyz", readyz_handler(store, startup))
+    app.router.add_get("/readyz", readyz_handler(store, startup, turns))
     app.router.add_get("/calendar.ics", calendar_handler(store, now))
-    app.cleanup_ctx.append(_lifecycle(store, startup, settings, dialogs, app[POLLS_KEY], delivery))
+    app.cleanup_ctx.append(
+        _lifecycle(store, startup, settings, dialogs, app[POLLS_KEY], delivery, adapter)
+    )
     return app
 
 
@@ -237,6 +246,7 @@ def _lifecycle(
     dialogs: Dialogs,
     polls: PollRuntime,
     reminders: ReminderRuntime,
+    adapter: KombitCloudAdapter,
 ) -> Callable[[web.Application], AsyncIterator[None]]:
     """Prepare the database in the background (readyz says when), then run the poll closer
     and the reminder scheduler; stop them and close the database on shutdown."""
@@ -258,6 +268,7 @@ def _lifecycle(
         await polls.live.close()
         await polls.store.close_engine()
         await reminders.close()
+        await adapter.close()
         await store.close()
 
     return lifecycle

@@ -40,10 +40,16 @@ async def _ready(_request: web.Request) -> web.Response:
 
 def echo_app(settings: Settings) -> web.Application:
     app = web.Application()
+    adapter = create_adapter(settings)
+
+    async def close_adapter(_app: web.Application) -> None:
+        await adapter.close()
+
+    app.on_cleanup.append(close_adapter)
     app.router.add_post(
         "/api/messages",
         messages_handler(
-            create_adapter(settings),
+            adapter,
             EchoBot(),
             settings.max_body_bytes,
             max_concurrent_turns=settings.max_concurrent_turns,

@@ -213,10 +213,11 @@ async def run_backend(
     real = create_app(settings)
     trivial_bot = TrivialInvokeBot()
     trivial = web.Application()
+    trivial_adapter = create_adapter(settings)
     trivial.router.add_post(
         "/api/messages",
         messages_handler(
-            create_adapter(settings),
+            trivial_adapter,
             trivial_bot,
             settings.max_body_bytes,
             max_concurrent_turns=settings.max_concurrent_turns,
@@ -293,6 +294,7 @@ async def run_backend(
     finally:
         await real_runner.cleanup()
         await trivial_runner.cleanup()
+        await trivial_adapter.close()
         await connector.stop()
     return outcomes
 

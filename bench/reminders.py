@@ -164,10 +164,12 @@ async def run_mix(url: str, mix: Mix, service_url: str) -> tuple[dict[str, int],
     try:
         tenants = await add_conversations(store, mix, service_url)
         clock = lambda: dt.datetime(2025, 12, 12, 9, 0, tzinfo=COPENHAGEN)  # noqa: E731
-        runtime = reminder_runtime(settings, store, create_adapter(settings), clock)
+        adapter = create_adapter(settings)
+        runtime = reminder_runtime(settings, store, adapter, clock)
         started = time.perf_counter()
         summary = await runtime.fanout.run(DAY)
         wall = time.perf_counter() - started
+        await adapter.close()
     finally:
         await store.close()
     return tenants, summary, wall

@@ -16,6 +16,7 @@ from botframework.connector.auth import (
 )
 
 from bot.msrest_speedups import speed_up_msrest
+from bot.outbound import ConnectorHttp
 from kombitbot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,9 @@ def _public_cloud_endpoints() -> dict[str, str]:
 
 
 class KombitCloudAdapter(CloudAdapter):  # type: ignore[misc]
-    """CloudAdapter that closes each turn's Bot Connector client when the turn is over.
+    """CloudAdapter whose Bot Connector calls share one bounded HTTP session
+    (:mod:`bot.outbound`; :meth:`close` it at shutdown), and that closes each turn's Bot
+    Connector client when the turn is over.
 
     botbuilder builds a client, with its own ``requests`` session, for every activity and for
     every proactive send, and never closes it: the connection its reply went out on stayed
@@ -65,6 +68,15 @@ class KombitCloudAdapter(CloudAdapter):  # type: ignore[misc]
     after 50 messages). Closing the session ends the connection at once; a client used again
     later (nothing here does) would simply open a new one.
     """
+
+    def __init__(self, authentication: Any, connector_http: ConnectorHttp) -> None:
+        super().__init__(authentication)
+        self.connector_http = connector_http
+        self.use(connector_http)
+
+    async def close(self) -> None:
+        """Close the shared connections to the Bot Connector."""
+        await self.connector_http.close()
 
     async def run_pipeline(
         self, context: TurnContext, callback: Callable[[TurnContext], Awaitable[Any]] | None = None
@@ -82,8 +94,9 @@ class KombitCloudAdapter(CloudAdapter):  # type: ignore[misc]
 
 def create_adapter(
     settings: Settings, *, credentials_factory: ServiceClientCredentialsFactory | None = None
-) -> CloudAdapter:
-    """The CloudAdapter with inbound token validation and outbound credentials from settings.
+) -> KombitCloudAdapter:
+    """The CloudAdapter with inbound token validation and outbound credentials from settings,
+    its Bot Connector calls bounded by the outbound timeouts. Close it at shutdown.
 
     ``credentials_factory`` replaces the Entra ID credentials (tests sign tokens locally).
     """
@@ -104,20 +117,33 @@ def create_adapter(
     authentication = ConfigurationBotFrameworkAuthentication(
         config, credentials_factory=credentials_factory
     )
-    adapter = KombitCloudAdapter(authentication)
+    adapter = KombitCloudAdapter(authentication, ConnectorHttp.from_settings(settings))
     adapter.on_turn_error = _on_turn_error
     return adapter
 
 
 def _is_delivery_failure(error: Exception) -> bool:
     """The Bot Connector refused or garbled our reply: a delivery problem, not a bot bug."""
+    from aiohttp import ClientError
     from azure.core.exceptions import AzureError, DeserializationError
     from msrest.exceptions import ClientException
     from requests import RequestException
 
     # DeserializationError: the connector answered with something that is not an activity
     # response (e.g. a plain-text error page); it is a ValueError, not an AzureError.
-    return isinstance(error, (AzureError, DeserializationError, ClientException, RequestException))
+    # TimeoutError/OSError: no answer within the outbound deadline, or no allowed address.
+    return isinstance(
+        error,
+        (
+            AzureError,
+            DeserializationError,
+            ClientException,
+            RequestException,
+            ClientError,
+            TimeoutError,
+            OSError,
+        ),
+    )
 
 
 async def _on_turn_error(context: TurnContext, error: Exception) -> None:

@@ -7,25 +7,27 @@ nothing, audited as the admin who sent the file.
 
 The URL comes from the activity, so it is treated as hostile (SSRF): nothing is fetched for
 anyone but an admin, only ``https`` is fetched (plain ``http`` only from hosts listed in
-``KOMBITBOT_TRUSTED_DOWNLOAD_HOSTS``, for tests), never from a private or loopback address
-literal, redirects are checked the same way, with a timeout and a size cap that holds even
-when the server does not say the size.
+``KOMBITBOT_TRUSTED_DOWNLOAD_HOSTS``, for tests), never from a private, loopback or link-local
+address — in any spelling, and judged again on every address a name resolves to, which is the
+one connected to (:mod:`bot.addresses`) — redirects are checked the same way, with a timeout and
+a size cap that holds even when the server does not say the size.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import aiohttp
 from botbuilder.schema import Activity
 
+from bot.addresses import AddressPolicy
+from bot.outbound import GuardedResolver
 from dialogs.answer import Answer
 from dialogs.reply import Reply
 from dialogs.router import OUTAGE, User
@@ -92,32 +94,19 @@ class DownloadError(Exception):
 
 
 def url_allowed(url: str, trusted_http_hosts: frozenset[str]) -> bool:
-    """https to a public host, or anything http(s) to a trusted host; nothing else."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower()
-        _port = parts.port  # raises ValueError for a malformed port
-    except ValueError:
-        return False
-    if not host or parts.username or parts.password:
-        return False
-    if host in trusted_http_hosts:
-        return parts.scheme in ("http", "https")
-    if parts.scheme != "https" or host == "localhost" or host.endswith(".localhost"):
-        return False
-    if ":" in host or host.rsplit(".", 1)[-1].isdigit():  # an address, maybe "127.1"-style
-        try:
-            return ipaddress.ip_address(host).is_global
-        except ValueError:
-            return False
-    return True
+    """https to a public host, or anything http(s) to a trusted host; nothing else (the rule
+    of :mod:`bot.addresses`, judged again on every resolved address when connecting)."""
+    return AddressPolicy(trusted_hosts=trusted_http_hosts).allows_url(url)
 
 
 async def download(url: str, policy: DownloadPolicy) -> bytes:
     """Fetch one file within the policy; raises :class:`DownloadError` otherwise."""
     timeout = aiohttp.ClientTimeout(total=policy.timeout_seconds)
+    resolver = GuardedResolver(AddressPolicy(trusted_hosts=policy.trusted_http_hosts))
     try:
-        async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with aiohttp.ClientSession(
+            timeout=timeout, connector=aiohttp.TCPConnector(resolver=resolver)
+        ) as session:
             for _hop in range(policy.max_redirects + 1):
                 if not url_allowed(url, policy.trusted_http_hosts):
                     raise DownloadError("refused")
@@ -138,7 +127,7 @@ async def download(url: str, policy: DownloadPolicy) -> bytes:
                     return bytes(body)
     except TimeoutError as error:
         raise DownloadError("failed", "det tog for lang tid") from error
-    except (aiohttp.ClientError, ValueError) as error:
+    except (aiohttp.ClientError, OSError, ValueError) as error:
         raise DownloadError("failed", type(error).__name__) from error
     raise DownloadError("failed", "too many redirects")
 

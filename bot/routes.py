@@ -12,8 +12,9 @@ import logging
 import time
 import uuid
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any, TypeGuard
-from urllib.parse import urlsplit
 
 from aiohttp import web
 from botbuilder.core import Bot, serializer_helper
@@ -21,7 +22,9 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from bot.activities import tenant_of
+from bot.addresses import CONNECTOR_ADDRESSES, AddressPolicy
 from bot.inbound import BadBody, parse_activity_body, plain_id
+from bot.outbound import RELEASE_TURN_SLOT
 from kombitbot.logs import CORRELATION_ID
 from store.repository import Store
 
@@ -32,15 +35,16 @@ def _problem(status: int, detail: str) -> web.Response:
     return web.json_response({"error": detail}, status=status)
 
 
-def valid_service_url(url: object) -> bool:
-    """Replies go to ``serviceUrl``: it must be a plain http(s) URL with a host.
+def valid_service_url(url: object, addresses: AddressPolicy = CONNECTOR_ADDRESSES) -> bool:
+    """Replies go to ``serviceUrl``: a plain http(s) URL with a host the bot may connect to.
 
-    (botbuilder formats it as a template, so a ``{`` in it would crash the reply.)
+    (botbuilder formats it as a template, so a ``{`` in it would crash the reply.) An address
+    literal that is private or link-local is refused here, so it is never stored for
+    reminders; a name is judged by what it resolves to when the bot connects.
     """
     if not isinstance(url, str) or len(url) > 2048 or "{" in url or "}" in url:
         return False
-    parsed = urlsplit(url)
-    return parsed.scheme in ("http", "https") and bool(parsed.hostname)
+    return addresses.allows_url(url, schemes=("http", "https"))
 
 
 def _url_segment_safe(value: str) -> bool:
@@ -87,14 +91,54 @@ def _is_time(value: object) -> TypeGuard[float]:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
+class TurnLimit:
+    """At most ``limit`` activities in a turn at once; later ones wait at the door.
+
+    A turn gives its slot back when it first talks to the Bot Connector (or when it ends):
+    the limit bounds the work in memory, and a turn waiting for a slow or dead connector has
+    no work left but the wait (bounded by the outbound timeouts, :mod:`bot.outbound`).
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.busy = 0
+        self.waiting = 0
+        self._slots = asyncio.Semaphore(limit)
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        self.waiting += 1
+        try:
+            await self._slots.acquire()
+        finally:
+            self.waiting -= 1
+        self.busy += 1
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.busy -= 1
+                self._slots.release()
+
+        token = RELEASE_TURN_SLOT.set(release)
+        try:
+            yield
+        finally:
+            RELEASE_TURN_SLOT.reset(token)
+            release()
+
+
 def messages_handler(
     adapter: CloudAdapter,
     bot: Bot,
     max_body_bytes: int,
-    max_concurrent_turns: int,
+    max_concurrent_turns: int | TurnLimit,
     allowed_tenants: frozenset[str] = frozenset(),
     *,
     authentication_enabled: bool = False,
+    service_addresses: AddressPolicy = CONNECTOR_ADDRESSES,
 ) -> Any:
     """``POST /api/messages``; at most ``max_concurrent_turns`` activities in a turn at once.
 
@@ -109,7 +153,11 @@ def messages_handler(
     PostgreSQL against 0.89-0.98 with 32, p99 unchanged). The limit comes from the settings
     (``KOMBITBOT_MAX_CONCURRENT_TURNS``), the one place its default is written. The cheap refusals (413, 415, 400) never wait.
     """
-    turns = asyncio.Semaphore(max_concurrent_turns)
+    turns = (
+        max_concurrent_turns
+        if isinstance(max_concurrent_turns, TurnLimit)
+        else TurnLimit(max_concurrent_turns)
+    )
     warnings = WarningsPerClient()
 
     async def messages(request: web.Request) -> web.StreamResponse:
@@ -126,7 +174,7 @@ def messages_handler(
         except BadBody as bad:
             warnings.warn(request.remote, "malformed body refused: %s", bad)
             return _problem(400, str(bad))
-        async with turns:
+        async with turns.slot():
             return await turn(request, body)
 
     async def turn(request: web.Request, body: dict[str, Any]) -> web.StreamResponse:
@@ -143,7 +191,7 @@ def messages_handler(
             "activity received",
             extra={"activity_type": activity.type, "channel": activity.channel_id},
         )
-        if not valid_service_url(activity.service_url):
+        if not valid_service_url(activity.service_url, service_addresses):
             warnings.warn(request.remote, "activity refused: no usable serviceUrl")
             return _problem(400, "activity has no usable serviceUrl")
         if not addressed(activity):
@@ -213,14 +261,29 @@ async def healthz(_request: web.Request) -> web.Response:
     return web.json_response({"status": "ok"})
 
 
-def readyz_handler(store: Store, startup: StartupState) -> Any:
+def readyz_handler(store: Store, startup: StartupState, turns: TurnLimit | None = None) -> Any:
+    """Ready once the database is migrated and while it answers; the turn counts say how busy
+    the instance is (a turn waiting for the connector holds no slot, so a full house means
+    real work, not a stuck peer)."""
+
     async def readyz(_request: web.Request) -> web.Response:
+        load = (
+            {}
+            if turns is None
+            else {"turns": {"busy": turns.busy, "waiting": turns.waiting, "limit": turns.limit}}
+        )
         if not startup.done:
-            return web.json_response({"status": "starting", "detail": startup.detail}, status=503)
+            return web.json_response(
+                {"status": "starting", "detail": startup.detail, **load}, status=503
+            )
         readiness = await store.readiness()
         status = 200 if readiness.ready else 503
         return web.json_response(
-            {"status": "ready" if readiness.ready else "not ready", "detail": readiness.detail},
+            {
+                "status": "ready" if readiness.ready else "not ready",
+                "detail": readiness.detail,
+                **load,
+            },
             status=status,
         )
 

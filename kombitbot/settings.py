@@ -37,6 +37,8 @@ ENVIRONMENT_NAMES = {
     "channel_openid_metadata_url": "ToBotFromChannelOpenIdMetadataUrl",
     "trusted_download_hosts": "KOMBITBOT_TRUSTED_DOWNLOAD_HOSTS",
     "max_import_bytes": "KOMBITBOT_MAX_IMPORT_BYTES",
+    "outbound_timeout_seconds": "KOMBITBOT_OUTBOUND_TIMEOUT_SECONDS",
+    "outbound_connect_timeout_seconds": "KOMBITBOT_OUTBOUND_CONNECT_TIMEOUT_SECONDS",
     "poll_secret": "KOMBITBOT_POLL_SECRET",
     "reminder_time": "KOMBITBOT_REMINDER_TIME",
     "reminder_latest_time": "KOMBITBOT_REMINDER_LATEST_TIME",
@@ -100,6 +102,10 @@ class Settings:
     # hosts (for local tests); anything else is never requested.
     trusted_download_hosts: tuple[str, ...] = ()
     max_import_bytes: int = 2 * 1024 * 1024  # larger chat uploads are refused unread
+    # Every call to the Bot Connector (replies, card updates, proactive sends): the whole
+    # request, and its connection, must finish within these (Teams waits ~15 s for a turn).
+    outbound_timeout_seconds: int = 10
+    outbound_connect_timeout_seconds: int = 5
     # Keys the hashes that keep anonymous votes anonymous; never stored in the database.
     # Unset: derived from MicrosoftAppPassword; with neither (local testing) a fixed dev key.
     poll_secret: str = ""
@@ -139,6 +145,8 @@ class Settings:
             )
         for name in (
             "max_concurrent_turns",
+            "outbound_timeout_seconds",
+            "outbound_connect_timeout_seconds",
             "reminder_lease_seconds",
             "reminder_max_attempts",
             "teams_rate_per_tenant",

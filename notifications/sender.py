@@ -10,9 +10,9 @@ without it and 412/5xx back off exponentially with jitter for a bounded number o
 
 How Bot Framework reports an HTTP answer: ``botframework.connector`` raises
 ``botbuilder.schema.ErrorResponseException``, an msrest ``HttpOperationError`` whose
-``.response`` is a ``requests.Response`` (``.status_code``, ``.headers["Retry-After"]``).
-No answer at all (connection refused, timeout) is an msrest ``ClientRequestError`` or a
-``requests``/OS error; an answer that is not JSON is azure-core's ``DeserializationError``.
+``.response`` is the HTTP response (``.status``/``.status_code``, ``.headers["Retry-After"]``).
+No answer at all (connection refused, timeout) is an aiohttp, msrest or OS error or a
+``TimeoutError``; an answer that is not JSON is azure-core's ``DeserializationError``.
 CloudAdapter's turn-error handler would swallow all of these, so the callback catches them
 itself and hands them back.
 
@@ -93,18 +93,22 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 def http_status(error: BaseException) -> tuple[int, str | None, str]:
     """(HTTP status, Retry-After header, short description) of a failed send."""
     response = getattr(error, "response", None)
-    status = getattr(response, "status_code", None)
+    # requests' Response says status_code, aiohttp's ClientResponse says status.
+    status = getattr(response, "status_code", getattr(response, "status", None))
     if isinstance(status, int):
         headers = getattr(response, "headers", None)
         retry_after = headers.get("Retry-After") if headers is not None else None
         return status, retry_after, f"HTTP {status} ({type(error).__name__})"
+    from aiohttp import ClientError
     from azure.core.exceptions import DeserializationError
     from msrest.exceptions import ClientRequestError
     from requests import RequestException
 
     if isinstance(error, DeserializationError):
         return _GARBLED, None, "the connector's answer was not readable"
-    if isinstance(error, (ClientRequestError, RequestException, OSError, TimeoutError)):
+    if isinstance(
+        error, (ClientRequestError, RequestException, ClientError, OSError, TimeoutError)
+    ):
         return _NO_ANSWER, None, f"no answer ({type(error).__name__})"
     return _BUG, None, f"{type(error).__name__} while sending"
 

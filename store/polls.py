@@ -21,9 +21,7 @@ import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
-import hmac
 import json
-import secrets
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
@@ -62,6 +60,7 @@ from store.models import (
     PollQuestion,
     PollShard,
 )
+from store.poll_sealing import PollSecrets
 from store.vote_lane import VoteLane
 
 if TYPE_CHECKING:
@@ -247,69 +246,6 @@ def _poll_audit(
         before="",
         after=json.dumps({"title": title}, ensure_ascii=False),
     )
-
-
-_SEAL_BLOCK = 32
-
-
-class PollSecrets:
-    """The keyed hashes and sealing of anonymous ballots (HMAC-SHA256, standard library only)."""
-
-    def __init__(self, secret: bytes) -> None:
-        if len(secret) < 16:
-            raise ValueError("the poll secret must be at least 16 bytes")
-        self._secret = secret
-
-    def voter_key(self, poll_id: str, aad_object_id: str) -> str:
-        return _mac(self._secret, f"voter\0{poll_id}\0{aad_object_id}".encode()).hex()
-
-    def _stream(self, poll_id: str, question_id: int, aad: str, nonce: bytes, size: int) -> bytes:
-        key = _mac(self._secret, f"seal\0{poll_id}\0{question_id}\0{aad}".encode())
-        blocks = -(-size // 32)
-        return b"".join(_mac(key, nonce + n.to_bytes(4, "big")) for n in range(blocks))[:size]
-
-    def seal(self, poll_id: str, question_id: int, aad: str, option_ids: Sequence[int]) -> str:
-        """``nonce:ciphertext:tag`` (hex); a fresh nonce each time, so equal choices differ.
-
-        The plain text is padded to a multiple of 32 bytes, so the stored length does not tell
-        how many (or which) options were chosen either.
-        """
-        text = ",".join(str(i) for i in option_ids).encode()
-        blocks = max(1, -(-len(text) // _SEAL_BLOCK))
-        plain = text.ljust(blocks * _SEAL_BLOCK, b"\0")
-        nonce = secrets.token_bytes(16)
-        stream = self._stream(poll_id, question_id, aad, nonce, len(plain) + 16)
-        cipher = _xor(plain, stream)
-        tag = _mac(stream[-16:], nonce + cipher).hex()[:16]
-        return f"{nonce.hex()}:{cipher.hex()}:{tag}"
-
-    def unseal(
-        self, poll_id: str, question_id: int, aad: str, sealed: str
-    ) -> tuple[int, ...] | None:
-        """The sealed option ids; None if this secret and voter did not seal it."""
-        try:
-            nonce_hex, cipher_hex, tag = sealed.split(":")
-            nonce, cipher = bytes.fromhex(nonce_hex), bytes.fromhex(cipher_hex)
-        except ValueError:
-            return None
-        stream = self._stream(poll_id, question_id, aad, nonce, len(cipher) + 16)
-        expected = _mac(stream[-16:], nonce + cipher).hex()[:16]
-        if not hmac.compare_digest(expected, tag):
-            return None
-        plain = _xor(cipher, stream).rstrip(b"\0")
-        return tuple(int(i) for i in plain.decode().split(",") if i)
-
-
-def _mac(key: bytes, message: bytes) -> bytes:
-    """HMAC-SHA256 in one call (the standard library's fast path: a vote makes several)."""
-    return hmac.digest(key, message, "sha256")
-
-
-def _xor(data: bytes, stream: bytes) -> bytes:
-    """``data`` XOR the start of ``stream``, as whole integers rather than byte by byte."""
-    size = len(data)
-    mixed = int.from_bytes(data, "big") ^ int.from_bytes(stream[:size], "big")
-    return mixed.to_bytes(size, "big")
 
 
 def _ids(text: str) -> tuple[int, ...]:

@@ -96,6 +96,9 @@ def _read(files: Sequence[ImportFile]) -> tuple[list[tuple[Any, TableSpec]], lis
             errors.append(RowError(file.name, 1, "", str(exc)))
             continue
         for table in raw_tables:
+            errors.extend(
+                RowError(table.origin, line, "", reason) for line, reason in table.problems
+            )
             spec = identify(table)
             if spec is None:
                 names = ", ".join(s.name for s in SPECS)

@@ -24,6 +24,9 @@ class RawTable:
     name_hint: str  # file stem or sheet title, used to tell which table it is
     header: list[str]
     rows: list[RawRow] = field(default_factory=list)
+    # (line, reason) for what could not be read as written; the rest is still read, so that
+    # one import reports every problem of the file at once.
+    problems: list[tuple[int, str]] = field(default_factory=list)
 
 
 EXTRA_CELLS = "\x00extra"  # pseudo-column: a row had more cells than the header
@@ -42,11 +45,27 @@ def read_tables(path: Path, content: bytes) -> list[RawTable]:
     raise UnreadableFile(f"unsupported file type {suffix or '(none)'}: use .csv or .xlsx")
 
 
-def _read_csv(path: Path, content: bytes) -> RawTable:
+def _decode(content: bytes) -> tuple[str, list[tuple[int, str]]]:
+    """UTF-8 text (BOM dropped); a line with bytes that are not UTF-8 is reported and read
+    with U+FFFD in their place."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"not UTF-8 text (byte {exc.start})") from exc
+        return content.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    lines, problems = [], []
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            problems.append((number, f"not UTF-8 text (byte {exc.start + 1} of the line)"))
+            lines.append(line.decode("utf-8", "replace"))
+    return "\n".join(lines), problems
+
+
+def _read_csv(path: Path, content: bytes) -> RawTable:
+    text, problems = _decode(content)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip() for h in next(reader)]
@@ -54,15 +73,19 @@ def _read_csv(path: Path, content: bytes) -> RawTable:
         raise UnreadableFile("empty file: no header row") from exc
     except csv.Error as exc:
         raise UnreadableFile(f"malformed CSV header: {exc}") from exc
-    table = RawTable(origin=path.name, name_hint=path.stem, header=header)
+    table = RawTable(origin=path.name, name_hint=path.stem, header=header, problems=problems)
     start = reader.line_num + 1
-    try:
-        for values in reader:
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # e.g. a field over the csv module's size limit
+            table.problems.append((start, f"malformed CSV: {exc}"))
+        else:
             if any(v.strip() for v in values):
                 table.rows.append(RawRow(start, _cells(header, values)))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise UnreadableFile(f"malformed CSV near line {start}: {exc}") from exc
+        start = reader.line_num + 1
     return table
 
 

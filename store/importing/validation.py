@@ -67,6 +67,10 @@ class RowReader:
         value = unicodedata.normalize("NFC", self.row.cells.get(column, ""))
         if required and not value:
             self.error(column, "is empty but required")
+        problem = cell_problem(value)
+        if problem:
+            self.error(column, problem)
+            return ""
         return value
 
     def count(self, column: str) -> int | None:
@@ -78,13 +82,29 @@ class RowReader:
             return None
         return int(value)
 
-    def fuzzy(self, column: str, *, hint: int | None, context: dt.date | None) -> FuzzyDate | None:
+    def fuzzy(
+        self,
+        column: str,
+        *,
+        hint: int | None,
+        context: dt.date | None,
+        must_be_date: bool = False,
+    ) -> FuzzyDate | None:
+        """A date as the slides write them. ``must_be_date``: an end or a deadline, which must
+        at least name a period ("ultimo 2025", "uge 48"), not only words ("snart")."""
         value = self.text(column)
         try:
-            return parse_fuzzy_date(value, context=context, year_hint=hint)
+            parsed = parse_fuzzy_date(value, context=context, year_hint=hint)
         except FuzzyDateError as exc:
             self.error(column, str(exc))
             return None
+        if must_be_date and parsed is not None and parsed.precision is Precision.UNKNOWN:
+            self.error(
+                column,
+                f"{value!r} is not a date (write e.g. 30.11.2025, uge 48, ultimo november 2025)",
+            )
+            return None
+        return parsed
 
     def day(self, column: str, *, context: dt.date | None) -> tuple[str, dt.date | None]:
         """A status date ("status opgjort"): must name a single day."""
@@ -102,6 +122,28 @@ class RowReader:
         if value and hint is None:
             self.error(column, f"{value!r} is not a year")
         return hint
+
+
+MAX_CELL_CHARS = 4000  # the longest cell of KOMBIT's tables has 1,586
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a spreadsheet would run as a formula when the value is exported again (OWASP's list);
+# a lone "-" or a "- " bullet is text.
+_FORMULA = re.compile(r"^(?:[=+@\t\r]|-(?![\s]|$))")
+
+
+def cell_problem(value: str) -> str | None:
+    """Why a cell cannot be stored as written, or None."""
+    if len(value) > MAX_CELL_CHARS:
+        return f"is {len(value):,} characters long; at most {MAX_CELL_CHARS:,} are allowed"
+    control = _CONTROL.search(value)
+    if control:
+        return f"contains a control character (U+{ord(control.group()):04X})"
+    if _FORMULA.match(value):
+        return (
+            f"starts with {value[0]!r}, which a spreadsheet would run as a formula; "
+            "remove it or write the text another way"
+        )
+    return None
 
 
 def fuzzy_values(prefix: str, value: FuzzyDate | None) -> dict[str, object]:
@@ -335,7 +377,7 @@ def parse_klik_task(reader: RowReader, catalog: Catalog) -> list[Record]:
     meeting, status_raw, status_day, context = _context(reader, catalog)
     hint = reader.year_hint()
     start = reader.fuzzy("start_raw", hint=hint, context=context)
-    end = reader.fuzzy("end_raw", hint=hint, context=context)
+    end = reader.fuzzy("end_raw", hint=hint, context=context, must_be_date=True)
     mandatory_raw = reader.text("mandatory").casefold()
     mandatory: bool | None = None
     if mandatory_raw in ("yes", "ja", "obligatorisk", "true"):
@@ -404,7 +446,7 @@ def parse_agreement(reader: RowReader, catalog: Catalog) -> list[Record]:
     meeting, status_raw, status_day, context = _context(reader, catalog)
     hint = reader.year_hint()
     sent = reader.fuzzy("sent_raw", hint=hint, context=context)
-    deadline = reader.fuzzy("deadline_raw", hint=hint, context=context)
+    deadline = reader.fuzzy("deadline_raw", hint=hint, context=context, must_be_date=True)
     task_key = reader.text("related_klik_task")
     if task_key and task_key not in catalog.tasks:
         reader.error("related_klik_task", f"unknown KLIK task {task_key!r}")
@@ -530,7 +572,7 @@ def parse_frozen_zone(reader: RowReader, catalog: Catalog) -> list[Record]:
     kind = reader.text("kind", required=True)
     meeting, status_raw, _status_day, context = _context(reader, catalog)
     start = reader.fuzzy("start_raw", hint=None, context=context)
-    end = reader.fuzzy("end_raw", hint=None, context=context)
+    end = reader.fuzzy("end_raw", hint=None, context=context, must_be_date=True)
     if start and end and start.earliest and end.latest and end.latest < start.earliest:
         reader.error("end_raw", f"ends ({end.raw}) before it starts ({start.raw})")
     solution_records, solution = _solution_ref(reader, catalog, system) if reader.ok else ([], None)
@@ -635,7 +677,9 @@ def parse_action(reader: RowReader, catalog: Catalog) -> list[Record]:
     key = reader.text("action_id", required=True)
     action = reader.text("action", required=True)
     meeting, status_raw, _day, context = _context(reader, catalog)
-    deadline = reader.fuzzy("deadline_raw", hint=reader.year_hint(), context=context)
+    deadline = reader.fuzzy(
+        "deadline_raw", hint=reader.year_hint(), context=context, must_be_date=True
+    )
     if not reader.ok:
         return []
     values: dict[str, object] = {

@@ -21,7 +21,9 @@ from botbuilder.schema import Activity
 from sqlalchemy import select
 
 from app import REMINDERS_KEY, create_app
-from bot.file_import import shared_files, url_allowed
+from bot.addresses import AddressPolicy
+from bot.file_import import DownloadError, DownloadPolicy, download, shared_files, url_allowed
+from bot.outbound import GuardedResolver
 from kombitbot.settings import Settings
 from store.db import create_engine
 from store.models import Agreement, AuditEntry
@@ -314,6 +316,17 @@ async def test_a_failed_download_gets_a_clear_answer(
         ("https://169.254.169.254/latest/meta-data/", False),
         ("https://127.1/x.csv", False),
         ("https://2130706433/x.csv", False),
+        ("https://0x7f000001/x.csv", False),  # hexadecimal
+        ("https://0x7f.0.0.1/x.csv", False),  # mixed radix
+        ("https://0177.0.0.1/x.csv", False),  # octal
+        ("https://0x7f.1/x.csv", False),
+        ("https://localhost./x.csv", False),  # trailing dot
+        ("https://0xa9.0xfe.0xa9.0xfe/latest/meta-data/", False),  # 169.254.169.254
+        ("https://[::ffff:127.0.0.1]/x.csv", False),  # IPv4-mapped
+        ("https://[::ffff:a9fe:a9fe]/x.csv", False),
+        ("https://[2002:7f00:1::]/x.csv", False),  # 6to4 of 127.0.0.1
+        ("https://100.64.0.1/x.csv", False),  # shared address space
+        ("https://0/x.csv", False),
         ("https://[::1]/x.csv", False),
         ("https://user:secret@contoso.sharepoint.com/x.csv", False),
         ("https://contoso.sharepoint.com:99999/x.csv", False),
@@ -395,3 +408,13 @@ async def test_an_import_updates_the_reminder_cards_already_posted_about_what_it
     [update] = updates  # the one card posted, once
     assert update.conversation_id == digest.conversation_id
     assert "Mangler underskrift (82)" in update.all_text()
+
+
+async def test_a_name_that_resolves_to_this_machine_is_never_connected_to() -> None:
+    """The guard judges what a name resolves to (the address then connected to), so a
+    public-looking URL whose name points at loopback gets nowhere."""
+    resolver = GuardedResolver(AddressPolicy())
+    with pytest.raises(OSError):
+        await resolver.resolve("localhost", 443)
+    with pytest.raises(DownloadError):
+        await download("https://localhost./x.csv", DownloadPolicy(max_bytes=1024))

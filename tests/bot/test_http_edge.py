@@ -11,6 +11,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
 from app import create_app
+from bot.routes import TurnLimit
 from store.db import create_engine
 from store.repository import Store
 from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
@@ -83,10 +84,11 @@ async def test_readiness_is_503_while_the_database_is_unreachable(
     assert health.status == 200
 
 
-async def test_activities_beyond_the_turn_limit_wait_their_turn_and_are_all_answered(
+async def test_turns_waiting_for_a_slow_connector_leave_their_slots_to_the_others(
     database_url: str, connector: MockConnector
 ) -> None:
-    """With two turns allowed, a third message waits until a turn ends; nothing is refused."""
+    """With two turns allowed and Teams slow to accept replies, a third message is not kept
+    waiting behind the two: a turn gives its slot back when it starts talking to Teams."""
     app = create_app(settings_for(database_url, max_concurrent_turns=2), clock=lambda: FIXED_NOW)
     async with TestClient(TestServer(app)) as client:
         await wait_ready(client)
@@ -103,16 +105,35 @@ async def test_activities_beyond_the_turn_limit_wait_their_turn_and_are_all_answ
             for n in range(3)
         ]
         for _ in range(1000):  # up to 10 s on a busy machine
-            if connector.held == 2:
+            if connector.held == 3:
                 break
             await asyncio.sleep(0.01)
-        await asyncio.sleep(0.3)
-        assert connector.held == 2  # two turns are replying; the third has not started
+        assert connector.held == 3  # all three are replying
+        load = await (await client.get("/readyz")).json()
+        assert load["turns"] == {"busy": 0, "waiting": 0, "limit": 2}
         assert not any(post.done() for post in posts)
         connector.release()
         statuses = [(await post).status for post in posts]
     assert statuses == [201, 201, 201]
     assert len(connector.received) == 3
+
+
+async def test_a_turn_beyond_the_limit_waits_until_a_slot_is_given_back() -> None:
+    limit = TurnLimit(2)
+    entered: list[int] = []
+    gate = asyncio.Event()
+
+    async def turn(n: int) -> None:
+        async with limit.slot():
+            entered.append(n)
+            await gate.wait()
+
+    tasks = [asyncio.create_task(turn(n)) for n in range(3)]
+    await asyncio.sleep(0.05)
+    assert entered == [0, 1] and (limit.busy, limit.waiting) == (2, 1)
+    gate.set()
+    await asyncio.gather(*tasks)
+    assert entered == [0, 1, 2] and (limit.busy, limit.waiting) == (0, 0)
 
 
 INVOKE_NAMES = [
@@ -226,3 +247,31 @@ async def test_lone_surrogates_and_control_characters_are_cleaned_on_both_databa
     remembered = json.dumps(tables["bot_conversations"], default=str)
     assert "Mette Hansen\\ufffd" in remembered, remembered[:500]
     assert "\\u0000" not in remembered
+
+
+@pytest.mark.parametrize(
+    "service_url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0xa9fea9fe/",
+        "http://10.1.2.3:8080/",
+        "https://192.168.0.1/",
+        "http://[::ffff:10.0.0.1]/",
+        "http://[fe80::1]/",
+        "http://user:pw@127.0.0.1/",
+    ],
+)
+async def test_a_service_url_at_a_private_or_metadata_address_is_refused_and_not_remembered(
+    bot: BotClient, database_url: str, service_url: str
+) -> None:
+    activity = teams_activity("personal-message", bot.connector, text="abonnér på påmindelser")
+    activity["serviceUrl"] = service_url
+    response = await bot.http.post("/api/messages", json=activity)
+    assert response.status == 400
+    store = Store(create_engine(database_url))
+    try:
+        tables = await snapshot(store)
+    finally:
+        await store.close()
+    assert tables["bot_conversations"] == []
+    assert tables["reminder_subscriptions"] == []

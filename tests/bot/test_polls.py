@@ -12,13 +12,13 @@ import datetime as dt
 from typing import Any
 
 from aiohttp.test_utils import TestClient, TestServer
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app import POLLS_KEY, create_app
 from dialogs.polls.commands import StartPoll, parse_poll_command
 from store.db import create_engine
 from store.models import Poll, PollBallot, PollOption
-from store.polls import PollSecrets
+from store.poll_sealing import PollSecrets
 from tests.conftest import FIXED_NOW, BotClient, settings_for, teams_activity, wait_ready
 from tests.support.cards import assert_valid_card, assert_valid_teams_card
 from tests.support.clicks import person
@@ -179,7 +179,10 @@ async def test_an_anonymous_poll_stores_nothing_that_links_a_voter_to_an_option(
         assert identifying not in stored
     assert ballot["choice"] == "" and ballot["voter_name"] == "" and ballot["voted_at"] is None
     ja = button(card, "Ja")["o"]
-    cipher = bytes.fromhex(ballot["sealed_choice"].split(":")[1])
+    assert ballot["sealed_choice"].startswith("v2:")  # AES-GCM-SIV: nonce, cipher text, tag
+    raw = bytes.fromhex(ballot["sealed_choice"][3:])
+    nonce, cipher, tag = raw[:12], raw[12:-16], raw[-16:]
+    assert len(nonce) == 12 and len(tag) == 16
     assert len(cipher) == 32  # padded: the length tells nothing about the choice
     assert str(ja).encode() + b"\0" * 31 != cipher  # the choice is not stored in the clear
     # Only the service's secret together with the voter's own id opens it (for a change of vote).
@@ -189,6 +192,42 @@ async def test_an_anonymous_poll_stores_nothing_that_links_a_voter_to_an_option(
     wrong = PollSecrets(b"another secret, not the service's")
     assert wrong.unseal(poll_id, ballot["question_id"], "aad-person-42", sealed) is None
     assert secrets.unseal(poll_id, ballot["question_id"], "aad-person-41", sealed) is None
+    forged = sealed[:-2] + ("00" if sealed[-2:] != "00" else "11")
+    assert secrets.unseal(poll_id, ballot["question_id"], "aad-person-42", forged) is None
+
+
+async def test_a_ballot_sealed_the_old_way_is_still_read_and_sealed_anew_on_a_change(
+    bot: BotClient, database_url: str
+) -> None:
+    """Ballots written before AES-GCM-SIV (an HMAC stream cipher) keep counting correctly."""
+    poll_id, card = await start_poll(bot)
+    await vote(bot, button(card, "Nej"), person(7))
+    secrets = PollSecrets(settings_for(database_url).poll_key)
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            [ballot] = (await connection.execute(select(PollBallot.__table__))).mappings().all()
+            old = secrets.seal_legacy(
+                poll_id, ballot["question_id"], "aad-person-7", [button(card, "Nej")["o"]]
+            )
+            await connection.execute(
+                update(PollBallot).where(PollBallot.id == ballot["id"]).values(sealed_choice=old)
+            )
+        assert (await vote(bot, button(card, "Ja"), person(7))).startswith("Din stemme: Ja")
+        async with engine.connect() as connection:
+            [after] = (await connection.execute(select(PollBallot.__table__))).mappings().all()
+    finally:
+        await engine.dispose()
+    assert after["sealed_choice"].startswith("v2:")
+    ja = button(card, "Ja")["o"]
+    assert secrets.unseal(
+        poll_id, after["question_id"], "aad-person-7", after["sealed_choice"]
+    ) == (ja,)
+    await settle(bot)
+    chart = next(
+        e for e in latest_card(bot.connector)["body"] if e["type"] == "Chart.HorizontalBar"
+    )
+    assert chart["data"] == [{"x": "Ja", "y": 1}, {"x": "Nej", "y": 0}, {"x": "Måske", "y": 0}]
 
 
 async def test_a_named_multiple_choice_poll_with_hidden_results(bot: BotClient) -> None:

@@ -127,6 +127,7 @@ async def test_only_admins_may_steer_reminders(
         stranger = BotClient(client, connector)
         for command in ("pause påmindelser", "send påmindelser nu", "påmindelser i morgen"):
             assert "Kun KOMBIT-administratorer" in await stranger.ask(command)
+    await adapter.close()
     assert not await ReminderControlStore(store.sessions).paused()
     assert parts.posted_counts() == {} and await parts.ledger_count() == 0
     assert [e for e in await audit(parts) if e.entity == "reminders"] == []

@@ -207,9 +207,11 @@ async def delivery(
     settings = fast_settings(database_url, **overrides)
     store = Store(create_engine(database_url))
     clock = clock or Clock(AT_NINE)
-    runtime = reminder_runtime(settings, store, create_adapter(settings), clock)
+    adapter = create_adapter(settings)
+    runtime = reminder_runtime(settings, store, adapter, clock)
     try:
         yield Delivery(store, runtime, connector, clock)
     finally:
         await runtime.close()
+        await adapter.close()
         await store.close()

@@ -268,3 +268,38 @@ async def test_a_municipality_must_be_named_by_its_key_and_aliases_are_hinted(st
     [error] = rejected.value.errors
     assert error.column == "municipality"
     assert "'København'" in error.reason
+
+
+async def test_every_kind_of_bad_cell_is_reported_in_one_go_and_nothing_is_written(
+    store: Store,
+) -> None:
+    """Bad bytes, an over-long field, a NUL, a date that is no date and a formula: each named
+    with its line and column, the good rows around them unharmed, nothing written."""
+    rows = [
+        task_row(1),
+        task_row(2, title="Opgave med \x00 i titlen"),
+        task_row(3, end_raw="ikke en dato"),
+        task_row(4, notes='=HYPERLINK("https://evil.example","klik")'),
+        task_row(5, title="x" * 5000),
+        task_row(6, notes="@SUM(A1:A9)"),
+        task_row(7, notes="-2+3"),
+        task_row(8, notes="- en punktopstilling er tekst"),
+        task_row(9, title="x" * 200_000),  # beyond the csv module's field limit
+        task_row(10, title="BAD-BYTES"),
+        task_row(11),
+    ]
+    content = csv_bytes(rows).replace(b"BAD-BYTES", b"d\xe5rlig \xff")  # Latin-1, not UTF-8
+    before = await snapshot(store)
+    with pytest.raises(ImportRejected) as rejected:
+        await import_files(store.sessions, [ImportFile("klik_tasks.csv", content)])
+    found = {(e.line, e.column): e.reason for e in rejected.value.errors}
+    assert "control character (U+0000)" in found[(3, "title")]
+    assert "'ikke en dato' is not a date" in found[(4, "end_raw")]
+    assert "formula" in found[(5, "notes")]
+    assert "5,000 characters long" in found[(6, "title")]
+    assert "formula" in found[(7, "notes")]
+    assert "formula" in found[(8, "notes")]
+    assert "field larger than field limit" in found[(10, "")]
+    assert "not UTF-8" in found[(11, "")]
+    assert len(found) == 8  # rows 1, 8 ("- " is a bullet) and 11 are fine
+    assert await snapshot(store) == before

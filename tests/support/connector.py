@@ -128,6 +128,11 @@ class MockConnector:
         """Connections the bot opened to this connector that are still open."""
         return sum(1 for transport in self._transports if not transport.is_closing())
 
+    @property
+    def connections_opened(self) -> int:
+        """Connections the bot opened to this connector so far, open or closed."""
+        return len(self._transports)
+
     @web.middleware
     async def _track(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if request.transport is not None:
