@@ -25,6 +25,7 @@ from bot.routes import (
     TurnLimit,
     healthz,
     messages_handler,
+    quiet_client_errors,
     readyz_handler,
 )
 from bot.teams_bot import KombitBot
@@ -296,12 +297,24 @@ async def _prepare_database(store: Store, startup: StartupState, settings: Setti
         return
 
 
+# An idle keep-alive connection is closed after this long (aiohttp's default is 75 s). A client
+# that trickles its headers is not bounded by aiohttp; behind Azure's ingress the front end does.
+KEEPALIVE_SECONDS = 15.0
+
+
 def main() -> None:
     tune_garbage_collector()
     settings = Settings.from_env()
     configure_logging(settings.log_level, json_lines=settings.log_format != "text")
+    quiet_client_errors()
     log.info(startup_line(settings))
-    web.run_app(create_app(settings), host=settings.listen_host, port=settings.port, print=None)
+    web.run_app(
+        create_app(settings),
+        host=settings.listen_host,
+        port=settings.port,
+        print=None,
+        keepalive_timeout=KEEPALIVE_SECONDS,
+    )
 
 
 def startup_line(settings: Settings) -> str:

@@ -17,6 +17,7 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeGuard
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from botbuilder.core import Bot, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
@@ -254,6 +255,41 @@ class WarningsPerClient:
             self._last.popitem(last=False)
         more = f" (and {suppressed} more from this client in the last minute)" if suppressed else ""
         log.warning(message + " [client %s]" + more, *args, key)
+
+
+class ClientErrorLog(logging.Filter):
+    """For aiohttp's server logger: a request that is not valid HTTP (a request line or header
+    over 8 KB, bad bytes) is the client's mistake, not ours. aiohttp logs it as an ERROR with a
+    traceback, so any client could fill the log; this turns it into one WARNING line a minute,
+    with the count of the others. Install with :func:`quiet_client_errors`."""
+
+    def __init__(self, interval: float = 60.0) -> None:
+        super().__init__()
+        self.interval = interval
+        self._last = float("-inf")
+        self._suppressed = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if not isinstance(error, HttpProcessingError):
+            return True
+        now = time.monotonic()
+        if now - self._last < self.interval:
+            self._suppressed += 1
+            return False
+        more = f" (and {self._suppressed} more in the last minute)" if self._suppressed else ""
+        self._last, self._suppressed = now, 0
+        record.levelno, record.levelname = logging.WARNING, "WARNING"
+        record.msg = f"malformed HTTP request refused: {type(error).__name__}{more}"
+        record.args, record.exc_info, record.exc_text = (), None, None
+        return True
+
+
+def quiet_client_errors() -> None:
+    """Process-wide (aiohttp's logger is one per process): called by ``app.main``."""
+    server_log = logging.getLogger("aiohttp.server")
+    if not any(isinstance(f, ClientErrorLog) for f in server_log.filters):
+        server_log.addFilter(ClientErrorLog())
 
 
 async def healthz(_request: web.Request) -> web.Response:

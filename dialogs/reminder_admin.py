@@ -191,12 +191,18 @@ def summary_text(summary: FanOutSummary, lang: Language) -> str:
     text = _t(
         lang,
         f"Påmindelser for {_date(summary.day, lang)}: {summary.sent} kort sendt, "
-        f"{summary.skipped} allerede sendt, {summary.failed} fejlede (prøves igen), "
+        f"{summary.already_sent} allerede sendt, {summary.failed} fejlede (prøves igen), "
         f"{summary.gone} samtaler findes ikke længere.",
         f"Reminders for {_date(summary.day, lang)}: {summary.sent} cards sent, "
-        f"{summary.skipped} already sent, {summary.failed} failed (will be retried), "
+        f"{summary.already_sent} already sent, {summary.failed} failed (will be retried), "
         f"{summary.gone} conversations gone.",
     )
+    if summary.in_progress:
+        text += _t(
+            lang,
+            f" {summary.in_progress} kort sendes lige nu af en anden kørsel.",
+            f" {summary.in_progress} cards are being sent right now by another run.",
+        )
     if summary.retried:
         text += _t(
             lang,

@@ -89,9 +89,8 @@ async def _remind(settings: Settings, day: dt.date | None, dry_run: bool) -> int
     store = Store(create_engine(settings.database_url))
     try:
         await store.migrate()
-        runtime = reminder_runtime(
-            settings, store, create_adapter(settings), lambda: dt.datetime.now(tz)
-        )
+        adapter = create_adapter(settings)
+        runtime = reminder_runtime(settings, store, adapter, lambda: dt.datetime.now(tz))
         try:
             day = day or runtime.fanout.today()
             if dry_run:
@@ -100,6 +99,7 @@ async def _remind(settings: Settings, day: dt.date | None, dry_run: bool) -> int
             summary = await runtime.fanout.run(day)
         finally:
             await runtime.close()
+            await adapter.close()
     finally:
         await store.close()
     print(summary_text(summary, "da"))

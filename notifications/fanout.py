@@ -46,7 +46,7 @@ from notifications.rules import (
     upcoming_reminders,
 )
 from notifications.sender import DigestSender, SendOutcome, usable
-from store.deliveries import Claim, Deliveries, DeliveryRow, digest_key
+from store.deliveries import Claim, ClaimRefused, Deliveries, DeliveryRow, digest_key
 from store.reminder_control import ReminderControlStore
 from store.reminder_targets import ReminderTarget, ReminderTargets, SubscriptionRow
 from store.snapshot import DataSnapshot
@@ -271,23 +271,38 @@ def _interleave_tenants(planned: Sequence[PlannedDigest]) -> list[PlannedDigest]
 
 @dataclass(slots=True)
 class FanOutSummary:
-    """What one run did: cards ``sent``, ``skipped`` (already sent or being sent elsewhere),
-    ``failed`` (to be retried), ``gone`` (the bot was removed there), ``stopped`` (not begun
-    because the service was stopping: the run that catches up sends them)."""
+    """What one run did, as the ledger records it: cards ``sent`` now, ``already_sent``
+    (recorded as sent before), ``in_progress`` (being sent right now by another live sender,
+    or taken over by one), ``failed`` (to be retried), ``gone`` (the bot was removed there),
+    ``stopped`` (not begun because the service was stopping: the run that catches up sends
+    them). A card whose sender died is neither: it is taken over and counted where it ends."""
 
     day: dt.date
     paused: bool = False
     planned: int = 0
     sent: int = 0
-    skipped: int = 0
+    already_sent: int = 0
+    in_progress: int = 0
     failed: int = 0
     gone: int = 0
     retried: int = 0  # of ``sent``: cards of earlier days sent by the retry pass
     stopped: int = 0
 
-    def count(self, outcome: SendOutcome | None) -> None:
-        if outcome is None or outcome.verdict == "lost":
-            self.skipped += 1
+    @property
+    def skipped(self) -> int:
+        """Not sent by this run because the ledger says someone has or is."""
+        return self.already_sent + self.in_progress
+
+    def count(self, outcome: SendOutcome | ClaimRefused) -> None:
+        if isinstance(outcome, ClaimRefused):
+            if outcome.state == "sent":
+                self.already_sent += 1
+            elif outcome.state == "gone":
+                self.gone += 1
+            else:
+                self.in_progress += 1
+        elif outcome.verdict == "lost":
+            self.in_progress += 1
         elif outcome.verdict == "sent":
             self.sent += 1
         elif outcome.verdict == "gone":
@@ -299,7 +314,8 @@ class FanOutSummary:
         return {
             "planned": self.planned,
             "sent": self.sent,
-            "skipped": self.skipped,
+            "already_sent": self.already_sent,
+            "in_progress": self.in_progress,
             "failed": self.failed,
             "gone": self.gone,
             "retried": self.retried,
@@ -459,9 +475,10 @@ class ReminderFanOut:
             return summary
         _due, planned = await self._plan(day)
         summary.planned = len(planned)
-        await self._send_all(_interleave_tenants(planned), summary, stop)
-        if stop is None or not stop.is_set():
-            await self._retry(self._retry_from(day), day - dt.timedelta(days=1), summary, stop)
+        async with self._deliveries.alive():
+            await self._send_all(_interleave_tenants(planned), summary, stop)
+            if stop is None or not stop.is_set():
+                await self._retry(self._retry_from(day), day - dt.timedelta(days=1), summary, stop)
         log.info("reminder fan-out for %s done", day.isoformat(), extra=summary.as_dict())
         return summary
 
@@ -472,7 +489,8 @@ class ReminderFanOut:
         if await self._control.paused():
             summary.paused = True
             return summary
-        await self._retry(self._retry_from(day), day, summary, stop)
+        async with self._deliveries.alive():
+            await self._retry(self._retry_from(day), day, summary, stop)
         return summary
 
     def _retry_from(self, day: dt.date) -> dt.date:
@@ -514,12 +532,12 @@ class ReminderFanOut:
 
         await asyncio.gather(*(one(digest) for digest in planned))
 
-    async def _send(self, digest: PlannedDigest) -> SendOutcome | None:
+    async def _send(self, digest: PlannedDigest) -> SendOutcome | ClaimRefused:
         claim = await self._deliveries.claim(
             digest.key, digest.target.id, digest.day, digest.items, self._lease
         )
-        if claim is None:
-            return None
+        if isinstance(claim, ClaimRefused):
+            return claim
         return await self._sender.send(digest.target, with_delivery(digest.reply, claim.id), claim)
 
     async def _retry(
@@ -566,10 +584,8 @@ class ReminderFanOut:
 
     async def _nothing_left(self, row: DeliveryRow) -> None:
         """A failed card whose every item is done or past: nothing to retry."""
-        claim: Claim | None = await self._deliveries.claim(
-            row.key, row.conversation, row.day, (), self._lease
-        )
-        if claim is not None and await self._deliveries.discard(claim):
+        claim = await self._deliveries.claim(row.key, row.conversation, row.day, (), self._lease)
+        if isinstance(claim, Claim) and await self._deliveries.discard(claim):
             log.info("failed reminder card %s has nothing left to say; dropped", row.key)
 
     # ----------------------------------------------------------------- earlier cards

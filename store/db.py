@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # The newest migration. Checked against Alembic's own view by tests/store/test_migrations.py;
 # knowing it without Alembic lets an up-to-date database start without importing Alembic.
-SCHEMA_HEAD = "0007"
+SCHEMA_HEAD = "0008"
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Any constant works; it only has to be the same for every instance sharing the database.

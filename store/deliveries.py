@@ -19,18 +19,30 @@ How a row moves, and why a restart, a retry or two running instances never send 
 * ``failed`` rows are claimed again by the next run (or the retry sweep): a failed send is
   retried, not forgotten; ``gone`` (Teams said 403/404) and ``sent`` rows never are.
 
+* A claim names its sender process (``claimed_by``, a row of ``reminder_senders`` with host,
+  pid and heartbeat). A ``pending`` row of a sender that is dead — its pid is gone on this
+  host, which a restart sees at once (:meth:`Deliveries.reap`), or its heartbeat is older
+  than ``stale_after`` — is taken over at once, not when the lease runs out.
+
 The one window no ledger can close: a process killed after Teams accepted the message but
-before ``sent`` was written leaves a ``pending`` row, which is sent again once its lease runs
-out (at least once rather than at most once, because a lost reminder can cost a deadline).
+before ``sent`` was written leaves a ``pending`` row, which is sent again by whoever takes it
+over (at least once rather than at most once, because a lost reminder can cost a deadline).
+So the duplicates a kill can cause are at most the sends in flight at that moment (the
+fan-out's concurrency bounds them).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Collection, Sequence
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Final, Literal, TypeVar, cast
@@ -40,14 +52,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from store.db import create_sqlite_sync_engine
-from store.models import BotConversation, ReminderDelivery
+from store.models import BotConversation, ReminderDelivery, ReminderSender
 
 __all__ = [
     "GONE_REASON",
     "Claim",
+    "ClaimRefused",
     "Deliveries",
     "DeliveryRow",
     "DeliveryState",
+    "SenderIdentity",
     "digest_key",
     "parse_items",
 ]
@@ -55,11 +69,14 @@ __all__ = [
 DeliveryState = Literal["pending", "sent", "failed", "gone"]
 GONE_REASON: Final = "gone"  # bot_conversations.inactive_reason after a 403/404
 _R = TypeVar("_R")
+log = logging.getLogger(__name__)
 _KEY_MAX: Final = 512
 # The hot writes are Core statements on the tables: the ORM's bulk path costs several
 # milliseconds of CPU per statement, which at Teams' 50 sends a second per tenant adds up.
 _T: Final = cast(Table, ReminderDelivery.__table__)
 _CONVERSATIONS: Final = cast(Table, BotConversation.__table__)
+_SENDERS: Final = cast(Table, ReminderSender.__table__)
+_DEAD: Final = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the heartbeat of a sender known dead
 _ERROR_MAX: Final = 255
 
 
@@ -98,6 +115,37 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimRefused:
+    """Why a row must not be sent now: ``sent`` already, ``gone``, or ``pending`` (being sent
+    by a live sender, whose lease still runs)."""
+
+    state: DeliveryState
+
+
+@dataclass(frozen=True, slots=True)
+class SenderIdentity:
+    """This process as a reminder sender."""
+
+    id: str
+    host: str
+    pid: int
+
+    @classmethod
+    def of_this_process(cls) -> SenderIdentity:
+        return cls(uuid.uuid4().hex, socket.gethostname()[:255], os.getpid())
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, but another user's
+        return True
+    return True
+
+
+@dataclass(frozen=True, slots=True)
 class DeliveryRow:
     """A ledger row as read back (retries, card updates, tests, the preview)."""
 
@@ -132,13 +180,20 @@ def _row(row: ReminderDelivery) -> DeliveryRow:
     )
 
 
-def _claimable(now: dt.datetime) -> ColumnElement[bool]:
-    """A row that may be claimed: failed, or pending with its lease run out."""
+def _claimable(now: dt.datetime, stale_after: dt.timedelta) -> ColumnElement[bool]:
+    """A row that may be claimed: failed, or pending with its lease run out or its sender
+    known dead (no heartbeat since ``stale_after``, or reaped). A sender the table does not
+    know (never registered, or forgotten) keeps its claim until the lease runs out."""
+    dead = select(_SENDERS.c.id).where(_SENDERS.c.heartbeat_at < now - stale_after)
     return or_(
         _T.c.state == "failed",
         and_(
             _T.c.state == "pending",
-            or_(_T.c.claimed_until.is_(None), _T.c.claimed_until < now),
+            or_(
+                _T.c.claimed_until.is_(None),
+                _T.c.claimed_until < now,
+                _T.c.claimed_by.in_(dead),
+            ),
         ),
     )
 
@@ -163,10 +218,20 @@ class Deliveries:
     """All SQL for the ledger; one per application, built by the app factory."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], dt.datetime]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], dt.datetime],
+        *,
+        sender: SenderIdentity | None = None,
+        stale_after: dt.timedelta = dt.timedelta(seconds=20),
     ) -> None:
+        """``sender``: this process (one per process); ``stale_after``: a sender whose
+        heartbeat is older is taken for dead (it beats every ``stale_after / 4`` while it
+        sends, see :meth:`alive`)."""
         self._sessions = sessions
         self._clock = clock
+        self.sender = sender or SenderIdentity.of_this_process()
+        self.stale_after = stale_after
         engine = sessions.kw.get("bind")
         assert isinstance(engine, AsyncEngine)
         self._engine = engine
@@ -208,14 +273,15 @@ class Deliveries:
         day: dt.date,
         items: Sequence[str],
         lease: dt.timedelta,
-    ) -> Claim | None:
-        """Reserve ``key`` for one send by this instance, or None when it must not be sent:
-        already sent, gone, or being sent by someone whose lease still runs."""
+    ) -> Claim | ClaimRefused:
+        """Reserve ``key`` for one send by this process, or say why it must not be sent:
+        already sent, gone, or being sent by a live sender whose lease still runs."""
         now = self._now()
         until = now + lease
         items_json = json.dumps(list(items), ensure_ascii=False)
+        me = self.sender.id
 
-        def work(connection: Connection) -> Claim | None:
+        def work(connection: Connection) -> Claim | ClaimRefused:
             new_id = connection.execute(
                 _insert(connection)
                 .values(
@@ -225,6 +291,7 @@ class Deliveries:
                     state="pending",
                     attempts=1,
                     claimed_until=until,
+                    claimed_by=me,
                     items=items_json,
                     activity_id="",
                     last_error="",
@@ -238,21 +305,100 @@ class Deliveries:
                 return Claim(new_id, key, conversation, day, until, 1, taken_over=False)
             taken = connection.execute(
                 update(_T)
-                .where(_T.c.key == key, _claimable(now))
+                .where(_T.c.key == key, _claimable(now, self.stale_after))
                 .values(
                     state="pending",
                     attempts=_T.c.attempts + 1,
                     claimed_until=until,
+                    claimed_by=me,
                     items=items_json,
                     updated_at=now,
                 )
                 .returning(_T.c.id, _T.c.attempts)
             ).first()
             if taken is None:
-                return None
+                state = connection.execute(select(_T.c.state).where(_T.c.key == key)).scalar()
+                return ClaimRefused(cast(DeliveryState, state or "pending"))
             return Claim(taken[0], key, conversation, day, until, int(taken[1]), taken_over=True)
 
         return await self._write(work)
+
+    async def heartbeat(self) -> None:
+        """Say this sender is alive (and register it the first time)."""
+        now = self._now()
+        sender = self.sender
+
+        def work(connection: Connection) -> None:
+            beat = connection.execute(
+                update(_SENDERS).where(_SENDERS.c.id == sender.id).values(heartbeat_at=now)
+            )
+            if beat.rowcount == 0:
+                connection.execute(
+                    _SENDERS.insert().values(
+                        id=sender.id,
+                        host=sender.host,
+                        pid=sender.pid,
+                        started_at=now,
+                        heartbeat_at=now,
+                    )
+                )
+
+        await self._write(work)
+
+    async def reap(self) -> int:
+        """Mark dead the senders of this host whose process is gone (a crash, a SIGKILL), so
+        their claims are taken over now; forget senders silent for a day. Returns how many
+        were found dead."""
+        now = self._now()
+        sender = self.sender
+
+        def work(connection: Connection) -> int:
+            connection.execute(
+                delete(_SENDERS).where(_SENDERS.c.heartbeat_at < now - dt.timedelta(days=1))
+            )
+            neighbours = connection.execute(
+                select(_SENDERS.c.id, _SENDERS.c.pid).where(
+                    _SENDERS.c.host == sender.host,
+                    _SENDERS.c.id != sender.id,
+                    _SENDERS.c.heartbeat_at > _DEAD,
+                )
+            ).all()
+            dead = [sender_id for sender_id, pid in neighbours if not _pid_alive(pid)]
+            if dead:
+                connection.execute(
+                    update(_SENDERS).where(_SENDERS.c.id.in_(dead)).values(heartbeat_at=_DEAD)
+                )
+            return len(dead)
+
+        return await self._write(work)
+
+    @contextlib.asynccontextmanager
+    async def alive(self) -> AsyncIterator[None]:
+        """While the block runs (a fan-out), this sender's heartbeat is renewed, and dead
+        senders of this host have been reaped before it starts."""
+        await self.heartbeat()
+        reaped = await self.reap()
+        if reaped:
+            log.warning(
+                "%d reminder sender(s) on this host died; their cards are taken over", reaped
+            )
+        interval = self.stale_after.total_seconds() / 4
+
+        async def beat() -> None:
+            while True:
+                await asyncio.sleep(interval)
+                try:
+                    await self.heartbeat()
+                except Exception:  # the database is away: claims then wait for their lease
+                    log.warning("reminder sender heartbeat failed", exc_info=True)
+
+        task = asyncio.create_task(beat())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def renew(
         self, claim: Claim, lease: dt.timedelta, *, last_status: int | None, last_error: str
@@ -366,7 +512,7 @@ class Deliveries:
                 BotConversation.active.is_(True),
                 ReminderDelivery.day >= first_day,
                 ReminderDelivery.day <= last_day,
-                _claimable(now),
+                _claimable(now, self.stale_after),
             )
             .order_by(ReminderDelivery.day, ReminderDelivery.id)
         )

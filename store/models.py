@@ -741,6 +741,22 @@ class ReminderSubscription(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class ReminderSender(Base):
+    """A process that sends reminders: a claim of one that is dead is taken over at once.
+
+    Dead means its pid is gone on the same host (a restart after a crash sees that at once) or
+    its heartbeat, renewed while it sends, is older than the ledger's staleness limit.
+    """
+
+    __tablename__ = "reminder_senders"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
 class ReminderDelivery(Base):
     """The delivery ledger: one row per (rule, item, conversation, occasion), written before
     the send and completed after it, so no reminder is sent twice and none is forgotten.
@@ -764,6 +780,9 @@ class ReminderDelivery(Base):
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The sender process holding the claim (reminder_senders.id); "" for rows claimed before
+    # senders were recorded, which wait for their lease.
+    claimed_by: Mapped[str] = mapped_column(String(64), default="", server_default="")
     activity_id: Mapped[str] = mapped_column(String(255), default="")
     items: Mapped[str] = mapped_column(Text, default="")
     last_status: Mapped[int | None] = mapped_column(Integer)

@@ -15,6 +15,7 @@ import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
+from bot.routes import quiet_client_errors
 from kombitbot.settings import Settings
 from tests.support.connector import MockConnector
 from tests.support.databases import BACKENDS, DatabaseFactory
@@ -26,6 +27,12 @@ FIXTURES = FIXTURES_DIR / "teams-activities"
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 # Shortly after the newest deck (status opgjort 20.11.25): the clock most tests run with.
 FIXED_NOW = dt.datetime(2025, 11, 25, 10, 0, tzinfo=COPENHAGEN)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def client_errors_logged_as_the_service_logs_them() -> None:
+    """What ``app.main`` sets for the process: malformed HTTP is a warning, not a traceback."""
+    quiet_client_errors()
 
 
 @pytest.fixture(scope="session")

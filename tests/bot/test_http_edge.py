@@ -275,3 +275,27 @@ async def test_a_service_url_at_a_private_or_metadata_address_is_refused_and_not
         await store.close()
     assert tables["bot_conversations"] == []
     assert tables["reminder_subscriptions"] == []
+
+
+# Once: the warning is rate-limited per process, and the database plays no part here.
+@pytest.mark.parametrize("backend", ["sqlite"])
+async def test_a_request_line_or_header_over_8_kb_is_400_and_one_warning_not_a_traceback(
+    bot: BotClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    host, port = bot.http.server.host, bot.http.server.port
+    with caplog.at_level(logging.DEBUG):
+        for attack in (
+            b"GET /" + b"a" * 20_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * 20_000 + b"\r\n\r\n",
+            b"POST /api/messages HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+        ):
+            reader, writer = await asyncio.open_connection(host, port)
+            writer.write(attack)
+            await writer.drain()
+            answer = await reader.read(64)
+            writer.close()
+            assert answer.startswith(b"HTTP/1.") and b" 400 " in answer
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    refused = [r for r in caplog.records if "malformed HTTP request" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.WARNING
+    assert "Aftaler – Vejle" in await bot.ask("Hvilke aftaler mangler Vejle at underskrive?")

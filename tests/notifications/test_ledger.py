@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from store.db import create_engine
-from store.deliveries import Deliveries, digest_key
+from store.deliveries import Claim, ClaimRefused, Deliveries, digest_key
 from store.repository import Store
 from tests.notifications.delivery_support import AT_NINE, DAY, Clock, Delivery, delivery
 from tests.support.connector import MockConnector
@@ -35,11 +35,12 @@ KEY = digest_key("19:general@thread.tacv2", DAY)
 async def test_a_row_is_claimed_once(ledger: tuple[Delivery, Deliveries, int]) -> None:
     parts, deliveries, conversation = ledger
     claim = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
-    assert claim is not None and claim.attempts == 1 and not claim.taken_over
-    assert await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE) is None  # in progress
+    assert isinstance(claim, Claim) and claim.attempts == 1 and not claim.taken_over
+    in_progress = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
+    assert in_progress == ClaimRefused("pending")
     assert await deliveries.sent(claim, "act-1", 200)
     parts.clock.advance(hours=2)
-    assert await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE) is None  # sent
+    assert await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE) == ClaimRefused("sent")
     [row] = await deliveries.for_day(DAY)
     assert (row.state, row.activity_id, row.items, row.last_status) == ("sent", "act-1", ITEMS, 200)
 
@@ -49,10 +50,10 @@ async def test_an_expired_lease_is_taken_over_and_the_old_claim_is_fenced(
 ) -> None:
     parts, deliveries, conversation = ledger
     first = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
-    assert first is not None
+    assert isinstance(first, Claim)
     parts.clock.advance(seconds=61)  # the first sender stalled (or was killed)
     second = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
-    assert second is not None and second.taken_over and second.attempts == 2
+    assert isinstance(second, Claim) and second.taken_over and second.attempts == 2
     # The stalled sender wakes up: it can neither renew nor complete the row any more.
     assert await deliveries.renew(first, LEASE, last_status=None, last_error="") is None
     assert not await deliveries.sent(first, "late", 200)
@@ -65,13 +66,13 @@ async def test_an_expired_lease_is_taken_over_and_the_old_claim_is_fenced(
 async def test_a_failed_row_is_claimed_again(ledger: tuple[Delivery, Deliveries, int]) -> None:
     _parts, deliveries, conversation = ledger
     claim = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
-    assert claim is not None
+    assert isinstance(claim, Claim)
     renewed = await deliveries.renew(claim, LEASE, last_status=429, last_error="HTTP 429")
     assert renewed is not None and renewed.attempts == 2
     assert await deliveries.failed(renewed, 503, "HTTP 503 (ErrorResponseException)")
     assert [r.key for r in await deliveries.retryable(DAY, DAY)] == [KEY]
     again = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
-    assert again is not None and again.taken_over and again.attempts == 3
+    assert isinstance(again, Claim) and again.taken_over and again.attempts == 3
     [row] = await deliveries.for_day(DAY)
     assert (row.state, row.last_status, row.last_error) == (
         "pending",
@@ -85,11 +86,11 @@ async def test_gone_makes_the_conversation_inactive_and_is_never_retried(
 ) -> None:
     parts, deliveries, conversation = ledger
     claim = await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE)
-    assert claim is not None
+    assert isinstance(claim, Claim)
     assert await deliveries.gone(conversation, status=403, error="HTTP 403") == 1
     assert await parts.active("19:general@thread.tacv2") == (False, "gone")
     parts.clock.advance(days=1)
-    assert await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE) is None
+    assert await deliveries.claim(KEY, conversation, DAY, ITEMS, LEASE) == ClaimRefused("gone")
     assert await deliveries.retryable(DAY, DAY + dt.timedelta(days=1)) == []
     [row] = await deliveries.for_day(DAY)
     assert (row.state, row.last_status) == ("gone", 403)
@@ -112,7 +113,8 @@ async def test_of_many_concurrent_claims_exactly_one_wins(
     finally:
         for store in stores:
             await store.close()
-    assert sum(claim is not None for claim in claims) == 1
+    assert sum(isinstance(claim, Claim) for claim in claims) == 1
+    assert claims.count(ClaimRefused("pending")) == 19
 
 
 def test_long_conversation_ids_still_fit_the_key() -> None:
