@@ -19,6 +19,7 @@ from typing import Any
 
 MAX_DEPTH = 48  # Teams' deepest payloads (a card submit inside channelData) are about 8
 MAX_NUMBER_DIGITS = 40  # a Teams timestamp in ms has 13; ids are strings
+MAX_TEXT_CHARS = 40_000  # Teams caps a message at about 28 KB
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _CONTROL = dict.fromkeys(c for c in range(0x20) if c not in (0x09, 0x0A, 0x0D))
 _CONTROL[0x7F] = None
@@ -89,6 +90,9 @@ def parse_activity_body(raw: bytes) -> dict[str, Any]:
         raise BadBody(f"JSON nested deeper than {MAX_DEPTH} levels")
     if not isinstance(body, dict) or not isinstance(body.get("type"), str) or not body["type"]:
         raise BadBody("body is not a Bot Framework activity")
+    text = body.get("text")
+    if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+        raise BadBody(f"text longer than {MAX_TEXT_CHARS} characters")
     if not _ids_plain(body):
         raise BadBody("activity has ids Teams never sends")
     if b"\\u" in raw:

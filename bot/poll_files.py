@@ -17,7 +17,9 @@ import aiohttp
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import Attachment
 
+from bot.addresses import AddressPolicy
 from bot.file_import import url_allowed
+from bot.outbound import GuardedResolver
 from store.polls import PollView, Voter
 
 log = logging.getLogger(__name__)
@@ -99,13 +101,17 @@ async def on_consent(
         "Content-Range": f"bytes 0-{len(data) - 1}/{len(data)}",
     }
     try:
+        # The same rule as for downloads, judged again on the address connected to.
+        resolver = GuardedResolver(AddressPolicy(trusted_hosts=trusted_hosts))
         async with (
-            aiohttp.ClientSession(timeout=UPLOAD_TIMEOUT) as session,
+            aiohttp.ClientSession(
+                timeout=UPLOAD_TIMEOUT, connector=aiohttp.TCPConnector(resolver=resolver)
+            ) as session,
             session.put(upload_url, data=data, headers=headers, allow_redirects=False) as response,
         ):
             if response.status not in (200, 201):
                 raise aiohttp.ClientResponseError(response.request_info, (), status=response.status)
-    except (aiohttp.ClientError, TimeoutError) as error:
+    except (aiohttp.ClientError, OSError) as error:
         log.warning("uploading a poll export failed (%s)", type(error).__name__)
         await turn_context.send_activity("Jeg kunne ikke gemme filen i din OneDrive – prøv igen.")
         return

@@ -17,6 +17,7 @@ polls that hold it.
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 from collections.abc import Sequence
@@ -38,10 +39,15 @@ class PollSecrets:
         if len(secret) < 16:
             raise ValueError("the poll secret must be at least 16 bytes")
         self._secret = secret
+
+    @functools.cached_property
+    def _cipher(self) -> AESGCMSIV:
+        """Made on first use: OpenSSL's cipher tables cost about 1 MB of resident memory, which
+        an instance that never sees an anonymous vote need not carry."""
         key = HKDF(
             algorithm=hashes.SHA256(), length=32, salt=None, info=b"kombitbot ballot seal v2"
-        ).derive(secret)
-        self._cipher = AESGCMSIV(key)
+        ).derive(self._secret)
+        return AESGCMSIV(key)
 
     def voter_key(self, poll_id: str, aad_object_id: str) -> str:
         return _mac(self._secret, f"voter\0{poll_id}\0{aad_object_id}".encode()).hex()

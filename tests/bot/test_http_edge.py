@@ -46,6 +46,7 @@ async def test_health_and_readiness(bot: BotClient) -> None:
             400,
         ),
         (b'{"type": "message", "value": ' + b"9" * 5000 + b"}", "application/json", 400),
+        (b'{"type": "message", "text": "' + b"x" * 50_000 + b'"}', "application/json", 400),
         (b'{"type": "message", "value": 1' + b"0" * 400 + b".5e3}", "application/json", 400),
         (b'{"type": "message", "id": "x", "t": "\\ud800"', "application/json", 400),
         (b"type=message", "application/x-www-form-urlencoded", 415),
