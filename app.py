@@ -106,8 +106,13 @@ def create_app(
     credentials_factory: ServiceClientCredentialsFactory | None = None,
 ) -> web.Application:
     """Wire the whole service from settings; nothing lives at module level."""
-    tz = settings.tz
-    now: Clock = clock or (lambda: dt.datetime.now(tz))
+    now: Clock = clock or settings.clock()
+    if settings.fixed_today is not None and clock is None:
+        log.warning(
+            "KOMBITBOT_TODAY=%s: the bot's today is FIXED to that day for trying it out; "
+            "answers, reminders and poll closing times use it. Unset it in production.",
+            settings.fixed_today.isoformat(),
+        )
     store = Store(create_engine(settings.database_url))
     startup = StartupState()
     profiles, updates = Profiles(store.sessions), StatusUpdates(store.sessions)
@@ -121,6 +126,7 @@ def create_app(
         settings.is_admin,
         on_status_changed=delivery.fanout.refresh_cards,
         on_items_changed=delivery.fanout.refresh_items,
+        fixed_today=settings.fixed_today if clock is None else None,
     )
     downloads = DownloadPolicy(
         settings.max_import_bytes, frozenset(h.lower() for h in settings.trusted_download_hosts)

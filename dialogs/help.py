@@ -129,7 +129,10 @@ def _data_facts(overview: DataOverview, lang: Language) -> list[tuple[str, str]]
     ]
 
 
-def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
+def help_reply(
+    overview: DataOverview, today: dt.date, lang: Language, *, fixed: dt.date | None = None
+) -> Reply:
+    """``fixed``: the day KOMBITBOT_TODAY fixes (for trying the bot out), said on the card."""
     commands = COMMANDS[lang]
     if lang == "da":
         title = "kombitbot – hjælp"
@@ -148,6 +151,13 @@ def help_reply(overview: DataOverview, today: dt.date, lang: Language) -> Reply:
         can = "Ask for example:"
         knows = "What I know:"
     today_status = status_line(overview.newest_status, today, lang)
+    if fixed is not None:
+        day = f"{fixed.day:02d}.{fixed.month:02d}.{fixed.year}"
+        today_status += (
+            f" Dagens dato er sat til {day} for at afprøve botten (KOMBITBOT_TODAY)."
+            if lang == "da"
+            else f" Today is set to {day} for trying the bot out (KOMBITBOT_TODAY)."
+        )
     items = [f"**{escape(cmd)}** – {escape(what)}" for cmd, what in commands]
     body = [
         heading(title),

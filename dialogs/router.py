@@ -143,10 +143,13 @@ class Dialogs:
         audit_log: AuditLog | None = None,
         on_status_changed: Callable[[str, str], Awaitable[object]] | None = None,
         on_items_changed: Callable[[Sequence[tuple[str, str]]], Awaitable[object]] | None = None,
+        fixed_today: dt.date | None = None,
     ) -> None:
         """``on_status_changed(kind, key)``: told after a confirmed or undone status change,
         so reminder cards already posted can show it; ``on_items_changed(items)``: the same
-        for the ``(kind, key)`` items an import changed. Both run in the background."""
+        for the ``(kind, key)`` items an import changed. Both run in the background.
+        ``fixed_today``: the day ``KOMBITBOT_TODAY`` fixes, which the help card then names."""
+        self._fixed_today = fixed_today
         self._store = store
         self._on_status_changed = on_status_changed
         self._on_items_changed = on_items_changed
@@ -226,7 +229,7 @@ class Dialogs:
             name, lang = command
             overview = await self._store.overview()
             if name == "help":
-                return help_reply(overview, self._clock().date(), lang)
+                return help_reply(overview, self._clock().date(), lang, fixed=self._fixed_today)
             snapshot = await self._store.snapshot()
             return data_status_reply(overview, snapshot.deck_labels, self._clock(), lang)
         lang = detect_language(text)

@@ -85,12 +85,11 @@ async def _remind(settings: Settings, day: dt.date | None, dry_run: bool) -> int
     from bot.adapter import create_adapter
     from dialogs.reminder_admin import preview_text, summary_text
 
-    tz = settings.tz
     store = Store(create_engine(settings.database_url))
     try:
         await store.migrate()
         adapter = create_adapter(settings)
-        runtime = reminder_runtime(settings, store, adapter, lambda: dt.datetime.now(tz))
+        runtime = reminder_runtime(settings, store, adapter, settings.clock())
         try:
             day = day or runtime.fanout.today()
             if dry_run:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +27,7 @@ ENVIRONMENT_NAMES = {
     "host": "HOST",
     "port": "PORT",
     "timezone": "KOMBITBOT_TIMEZONE",
+    "today": "KOMBITBOT_TODAY",
     "load_builtin_data": "KOMBITBOT_LOAD_BUILTIN_DATA",
     "max_body_bytes": "KOMBITBOT_MAX_BODY_BYTES",
     "max_concurrent_turns": "KOMBITBOT_MAX_CONCURRENT_TURNS",
@@ -87,6 +88,10 @@ class Settings:
     host: str = ""
     port: int = 3978
     timezone: str = "Europe/Copenhagen"
+    # A fixed "today" (YYYY-MM-DD) for trying the bot out, demos and screenshots: the built-in
+    # data ends in November 2025, so on the real date every "upcoming" answer is empty.
+    # Answers, reminders and poll closing times all use it; the clock still runs within the day.
+    today: str = ""
     load_builtin_data: bool = True
     max_body_bytes: int = 256 * 1024
     # Activities in a turn at once on this instance; more wait their turn (see bot.routes,
@@ -129,6 +134,13 @@ class Settings:
             ZoneInfo(self.timezone)  # fail at start, not at 09:00 when reminders go out
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise SettingsError(f"KOMBITBOT_TIMEZONE: unknown time zone {self.timezone!r}") from exc
+        if self.today:
+            try:
+                dt.date.fromisoformat(self.today)
+            except ValueError as exc:
+                raise SettingsError(
+                    f"KOMBITBOT_TODAY: {self.today!r} is not a date (write YYYY-MM-DD)"
+                ) from exc
         if not 0 < self.port < 65536:
             raise SettingsError(f"PORT: {self.port} is not a TCP port")
         if self.app_type not in APP_TYPES:
@@ -184,6 +196,19 @@ class Settings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def fixed_today(self) -> dt.date | None:
+        """``KOMBITBOT_TODAY`` as a date, or None for the real date."""
+        return dt.date.fromisoformat(self.today) if self.today else None
+
+    def clock(self) -> Callable[[], dt.datetime]:
+        """The service's "now" in its time zone: the real one, or today's wall-clock time on the
+        fixed day of ``KOMBITBOT_TODAY``."""
+        tz, fixed = self.tz, self.fixed_today
+        if fixed is None:
+            return lambda: dt.datetime.now(tz)
+        return lambda: dt.datetime.combine(fixed, dt.datetime.now(tz).time(), tzinfo=tz)
 
     @property
     def reminder_at(self) -> dt.time:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -10,6 +11,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app, startup_line
@@ -105,3 +107,19 @@ def test_the_start_line_hides_the_database_password() -> None:
     )
     assert "hemmelig" not in line
     assert "postgresql://bot:***@db.example:5432/kombitbot" in line
+
+
+async def test_a_fixed_today_is_said_at_start_and_on_the_help_card_and_answers_use_it(
+    database_url: str, connector: MockConnector, caplog: pytest.LogCaptureFixture
+) -> None:
+    """KOMBITBOT_TODAY for trying the bot out: this week is the week of 24.11.2025."""
+    with caplog.at_level(logging.WARNING, logger="kombitbot"):
+        app = create_app(settings_for(database_url, today="2025-11-24"))
+    assert "KOMBITBOT_TODAY=2025-11-24" in caplog.text and "FIXED" in caplog.text
+    async with TestClient(TestServer(app)) as client:
+        await wait_ready(client)
+        bot = BotClient(client, connector)
+        assert "Dagens dato er sat til 24.11.2025" in await bot.ask("hjælp")
+        assert "Today is set to 24.11.2025" in await bot.ask("help")
+        week = await bot.ask("hvad har deadline i denne uge?")
+    assert "uge 48" in week

@@ -67,3 +67,12 @@ def test_with_authentication_the_bot_listens_on_every_interface_unless_host_says
     secured = {"MicrosoftAppId": "app", "MicrosoftAppPassword": "secret"}
     assert Settings.from_env(secured).listen_host == "0.0.0.0"
     assert Settings.from_env({**secured, "HOST": "10.0.0.5"}).listen_host == "10.0.0.5"
+
+
+def test_a_fixed_today_is_a_date_and_the_clock_keeps_running_within_it() -> None:
+    settings = Settings.from_env({"KOMBITBOT_TODAY": "2025-11-24"})
+    now = settings.clock()()
+    assert now.date().isoformat() == "2025-11-24" and now.tzinfo is not None
+    assert Settings.from_env({}).fixed_today is None
+    with pytest.raises(SettingsError, match="KOMBITBOT_TODAY"):
+        Settings.from_env({"KOMBITBOT_TODAY": "24.11.2025"})
