@@ -121,6 +121,13 @@ DETAILS = _rx(
 )
 WE = _rx(r"\b(?:vi|os|vores|we|us|our|ours)\b")
 SHOW_ALL = _rx(r"\bvis alle\b|\bshow all\b|\balle\b.*\bvis\b")
+# A question about one thing rather than a list: yes/no ("har Odense skrevet under på …?",
+# "has Aarhus signed …?") or "status for <kommune> på …".
+ABOUT_ONE = _rx(
+    r"^\s*(?:har|has|have|is|er|mangler|did|does|do|skal)\b"
+    r"|\bstatus (?:for|på|paa|of|on)\b"
+)
+LIST_WORDS = _rx(r"\bhvilke\b|\bwhich\b|\balle\b|\ball\b|\baftaler\b|\bagreements\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,11 +137,18 @@ class Signals:
     we: bool
     show_all: bool
     signed: bool  # "hvem har underskrevet" (True) vs "hvem mangler at underskrive" (False)
+    about_one: bool  # asks about one thing (yes/no, "status for … på …"), not for a list
 
 
 def signals(text: str) -> Signals:
     signed = bool(SIGNED.search(text)) and not MISSING.search(text)
-    return Signals(we=bool(WE.search(text)), show_all=bool(SHOW_ALL.search(text)), signed=signed)
+    about_one = bool(ABOUT_ONE.search(text)) and not LIST_WORDS.search(text)
+    return Signals(
+        we=bool(WE.search(text)),
+        show_all=bool(SHOW_ALL.search(text)),
+        signed=signed,
+        about_one=about_one,
+    )
 
 
 def classify(text: str, kinds: Collection[str], has_period: bool) -> Intent | None:

@@ -259,6 +259,10 @@ class Dialogs:
                 resolved.setdefault(mention.kind, []).append(mention.resolved.key)
         named = resolved.get("municipality", [])
         municipality: str | None = named[0] if named else None
+        municipality_span = next(
+            (m.span for m in mentions if m.kind == "municipality" and m.resolved is not None),
+            None,
+        )
         we = said.we and municipality is None
         profile: Profile | None = None
         if intent in (Intent.WHOAMI, Intent.FORGET_ME, Intent.REGISTER) or we:
@@ -275,6 +279,30 @@ class Dialogs:
             return who_is_we(lang)
         if intent is Intent.SELF_REPORT:
             return await self._self_report(ctx, text, resolved, municipality, user)
+        if municipality and said.about_one and intent in ABOUT_A_MUNICIPALITY:
+            found = agreements.find_agreements(
+                ctx,
+                _blank(text, municipality_span) if municipality_span else text,
+                resolved.get("solution", []),
+                resolved.get("agreement", []),
+                strict=True,
+            )
+            one = agreements.pick_one(found)
+            if one is not None:
+                reply = agreements.municipality_agreement_status(ctx, one, municipality)
+                return with_age_note(reply, snapshot.latest_deck_day, today, lang)
+            if 1 < len(found) <= 5:  # one of a few: which one? (never a guess that may be wrong)
+                return ask_which(
+                    text,
+                    [(a.key, agreement_name(a, snapshot)) for a in found],
+                    "agreement",
+                    lang,
+                    question_for=lambda key: (
+                        f"har {municipality} underskrevet {key}?"
+                        if lang == "da"
+                        else f"has {municipality} signed {key}?"
+                    ),
+                )
         reply = self._dispatch(intent, ctx, text, resolved, municipality, period, said.signed)
         return with_age_note(reply, snapshot.latest_deck_day, today, lang)
 
@@ -310,8 +338,9 @@ class Dialogs:
             if intent is Intent.SOLUTION_AGREEMENTS and solutions:
                 return agreements.solution_agreements(ctx, solutions[0])
             found = agreements.find_agreements(ctx, text, solutions, resolved.get("agreement", []))
-            if len(found) == 1 or (found and found[0].signatures and not found[1].signatures):
-                return agreements.who_agreement(ctx, found[0], signed=signed)
+            one = agreements.pick_one(found)
+            if one is not None:
+                return agreements.who_agreement(ctx, one, signed=signed)
             if found:
                 return ask_which(
                     text,
@@ -525,6 +554,12 @@ NEEDS_MUNICIPALITY = frozenset(
         Intent.ROLLOUT_WHEN,
         Intent.SELF_REPORT,
     }
+)
+
+# Intents where a named municipality and one named agreement ask for that municipality's
+# status on it ("Har Odense skrevet under på FLIS-databehandleraftalen?").
+ABOUT_A_MUNICIPALITY = frozenset(
+    {Intent.AGREEMENTS_FOR_MUNICIPALITY, Intent.MUNICIPALITY_OVERVIEW, Intent.WHO_AGREEMENT}
 )
 
 OUTAGE: dict[Language, str] = {

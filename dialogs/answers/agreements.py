@@ -56,9 +56,16 @@ _COMMON = frozenset(
 
 
 def find_agreements(
-    ctx: Context, text: str, solutions: Collection[str], named: Collection[str]
+    ctx: Context,
+    text: str,
+    solutions: Collection[str],
+    named: Collection[str],
+    *,
+    strict: bool = False,
 ) -> list[Agreement]:
-    """The agreements a question is about, best first; several when it cannot tell."""
+    """The agreements a question is about, best first; several when it cannot tell.
+    ``strict``: only agreements the question really names (a solution, a kind of agreement or
+    words of a title), never every agreement because a word matched none."""
     agreements = ctx.snapshot.agreements
     if named:
         return [agreements[key] for key in named if key in agreements]
@@ -69,8 +76,12 @@ def find_agreements(
     if kinds:
         candidates = [a for a in candidates if a.kind in kinds]
     words = {w.casefold() for w in _WORD.findall(text) if len(w) >= 5} - _COMMON
+    # An English plural finds the Danish compound ("standards" in "datastandard").
+    words |= {w[:-1] for w in words if len(w) > 5 and w.endswith("s")}
     if words:
         by_title = [a for a in candidates if any(w in _haystack(a, ctx) for w in words)]
+        if strict and not by_title and not (solutions or kinds):
+            return []
         candidates = by_title or candidates
     if not (solutions or kinds or words):
         return []
@@ -260,6 +271,54 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
     answer.cite(any_status.source, ctx.snapshot.deck_labels)
     verb = "har underskrevet" if signed else "mangler at underskrive"
     answer.show_all_question = f"hvem {verb} {agreement.key} vis alle"
+    return answer.reply()
+
+
+def pick_one(found: list[Agreement]) -> Agreement | None:
+    """The one agreement a question is about: the only one found, or the only one of the best
+    that has a signature list; None when the question does not tell."""
+    if len(found) == 1 or (found and found[0].signatures and not found[1].signatures):
+        return found[0]
+    return None
+
+
+def municipality_agreement_status(ctx: Context, agreement: Agreement, municipality: str) -> Reply:
+    """ "Har Odense skrevet under på …?": yes, no or unknown first, then the deadline and the
+    status's own date and source. "Mangler underskrift" is a no; no status is "ukendt"."""
+    name = agreement_name(agreement, ctx.snapshot)
+    answer = Answer(title=f"{municipality} – {name}", lang=ctx.lang)
+    status = agreement.signatures.get(municipality)
+    deadline = deadline_phrase(agreement.deadline, ctx)
+    if status is not None and status.status == "signed":
+        derived = ctx.t(
+            " (udledt: kommunen stod ikke på listen over manglende underskrifter)",
+            " (derived: the municipality was not on the list of missing signatures)",
+        )
+        answer.intro = ctx.t(
+            f"Ja – {municipality} har underskrevet{derived if status.derived else ''}.",
+            f"Yes – {municipality} has signed{derived if status.derived else ''}.",
+        )
+    elif status is not None and status.status == "missing":
+        answer.intro = ctx.t(
+            f"Nej – {municipality} mangler at underskrive; {deadline}.",
+            f"No – {municipality} has not signed yet; {deadline}.",
+        )
+    elif not agreement.signatures:
+        answer.intro = ctx.t(
+            f"Ukendt – der findes ingen liste pr. kommune for denne aftale; {deadline}.",
+            f"Unknown – there is no list per municipality for this agreement; {deadline}.",
+        )
+        answer.cite(agreement.source, ctx.snapshot.deck_labels)
+        return answer.reply()
+    else:
+        answer.intro = ctx.t(
+            f"Ukendt – listen over underskrifter siger ikke noget om {municipality}; {deadline}.",
+            f"Unknown – the list of signatures says nothing about {municipality}; {deadline}.",
+        )
+    shown = status or next(iter(agreement.signatures.values()))
+    answer.notes.append(status_date_note(shown.status_as_of_raw, shown.status_as_of, ctx))
+    answer.states_age = is_stale(shown.status_as_of, ctx)
+    answer.cite(shown.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 

@@ -85,7 +85,26 @@ def frozen_now(ctx: Context) -> Reply:
     answer = Answer(
         title=ctx.t("Er vi i frozen zone nu?", "Are we in a frozen zone now?"), lang=ctx.lang
     )
-    if current:
+    # Inside for certain: today is after the latest day it may start and before the earliest
+    # day it may end (always so for exact dates; a window known only by month may not be).
+    certain = [
+        z
+        for z in current
+        if z.start
+        and z.end
+        and z.start.latest
+        and z.end.earliest
+        and z.start.latest <= ctx.today <= z.end.earliest
+    ]
+    if certain:
+        zone = min(certain, key=lambda z: z.end.earliest if z.end and z.end.earliest else ctx.today)
+        assert zone.end is not None
+        answer.intro = ctx.t(
+            f"Ja – {zone.system} er i {zone.kind} nu, til og med {when(zone.end, 'da')}.",
+            f"Yes – {zone.system} is in a {zone.kind} now, until {when(zone.end, 'en')}.",
+        )
+        answer.section("", [_describe(z, ctx) for z in current])
+    elif current:
         answer.intro = ctx.t(
             "Muligvis – en frozen zone kan være i gang:", "Possibly – a frozen zone may be on:"
         )

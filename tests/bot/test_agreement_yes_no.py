@@ -1,0 +1,69 @@
+"""A question about one municipality and one agreement gets its answer first — yes, no or
+unknown — with the status's own date and source; never a guess at which agreement is meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import BotClient
+
+CASES = [
+    (
+        "har vejle underskrevet tilslutningsaftalen om datastandarder?",
+        ["Nej – Vejle mangler at underskrive; frist 15. december 2025.", "Status opgjort 20.11.25"],
+    ),
+    (
+        "Har Vejle skrevet under på K-aftalen for datastandard service?",
+        ["Nej – Vejle mangler at underskrive"],
+    ),
+    (
+        "has Aarhus signed the data standards agreement?",
+        ["No – Aarhus has not signed yet; deadline 15 December 2025.", "Status as of 20.11.25"],
+    ),
+    (
+        "has vejle signed the accession agreement for data standards?",
+        ["No – Vejle has not signed yet"],
+    ),
+    (
+        "Har Odense skrevet under på FLIS-databehandleraftalen?",
+        ["Ukendt – der findes ingen liste pr. kommune for denne aftale; frist 5. december 2025."],
+    ),
+    (
+        "status for Vejen på tilslutningsaftalen om datastandarder",
+        ["Vejen – K-aftalen for datastandard service", "Vejen mangler at underskrive"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), CASES, ids=[c[0] for c in CASES])
+async def test_one_municipality_and_one_agreement_answer_yes_no_or_unknown_first(
+    bot: BotClient, question: str, expected: list[str]
+) -> None:
+    answer = await bot.ask(question)
+    for text in expected:
+        assert text in answer
+    assert "Aftaler – " not in answer and "Agreements – " not in answer  # not the whole list
+
+
+async def test_a_municipality_signed_according_to_a_list_is_a_yes(bot: BotClient) -> None:
+    """Halsnæs is not among the 83 that had not signed: a derived yes, said so."""
+    answer = await bot.ask("har Halsnæs underskrevet tilslutningsaftalen om datastandarder?")
+    assert "Ja – Halsnæs har underskrevet (udledt" in answer
+
+
+async def test_when_several_agreements_fit_it_asks_which_and_the_button_keeps_the_municipality(
+    bot: BotClient,
+) -> None:
+    answer = await bot.ask("Er FLIS-aftalen underskrevet af Vejen?")
+    assert "Hvilken aftale mener du?" in answer
+    assert "har Vejen underskrevet A002-09?" in answer  # the button's question
+    clicked = await bot.ask("har Vejen underskrevet A002-09?")
+    assert "Vejen – FLIS: Databehandleraftale" in clicked and "Ukendt" in clicked
+
+
+async def test_without_a_named_agreement_the_question_gets_the_list_not_a_guess(
+    bot: BotClient,
+) -> None:
+    answer = await bot.ask("har Vejle underskrevet?")
+    assert "Aftaler – Vejle" in answer
+    assert "Nej –" not in answer
