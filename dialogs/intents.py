@@ -63,7 +63,8 @@ SELF_REPORT = _rx(
 )
 # "Vejen har underskrevet …" reports; "har Vejen underskrevet?" and "hvem har …" ask.
 HAS_DONE = _rx(
-    r"^(?!\s*(?:har|hvem|who|has|have|hvilke|which|hvad|what)\b).*\b(?:har|has|have) "
+    r"^(?!\s*(?:har|hvem|who|has|have|hvilke|which|hvad|what|hvor|how|hvornår|when|er|is|"
+    r"did|does|mon|kan|can)\b).*\b(?:har|has|have) "
     r"(?:nu |now |just |lige |netop )?(?:underskrevet|signed|fuldført|fuldfoert|completed|"
     r"finished|påbegyndt|paabegyndt|started)\b"
 )
@@ -127,6 +128,7 @@ ABOUT_ONE = _rx(
     r"^\s*(?:har|has|have|is|er|mangler|did|does|do|skal)\b"
     r"|\bstatus (?:for|på|paa|of|on)\b"
 )
+HOW_MANY = _rx(r"\bhvor mange\b|\bhow many\b|\bantal\b|\bnumber of\b")
 LIST_WORDS = _rx(r"\bhvilke\b|\bwhich\b|\balle\b|\ball\b|\baftaler\b|\bagreements\b")
 
 
@@ -138,6 +140,7 @@ class Signals:
     show_all: bool
     signed: bool  # "hvem har underskrevet" (True) vs "hvem mangler at underskrive" (False)
     about_one: bool  # asks about one thing (yes/no, "status for … på …"), not for a list
+    count: bool  # "hvor mange …?": the number first
 
 
 def signals(text: str) -> Signals:
@@ -148,6 +151,7 @@ def signals(text: str) -> Signals:
         show_all=bool(SHOW_ALL.search(text)),
         signed=signed,
         about_one=about_one,
+        count=bool(HOW_MANY.search(text)),
     )
 
 

@@ -26,7 +26,7 @@ from dialogs.entities import EntityIndex, EntityKind, EntityRecord, Mention
 from dialogs.freshness import with_age_note
 from dialogs.help import help_reply
 from dialogs.index import build_index
-from dialogs.intents import Intent, classify, signals
+from dialogs.intents import Intent, Signals, classify, signals
 from dialogs.language import detect_language
 from dialogs.reply import Language, Reply
 from dialogs.self_report import (
@@ -303,7 +303,28 @@ class Dialogs:
                         else f"has {municipality} signed {key}?"
                     ),
                 )
-        reply = self._dispatch(intent, ctx, text, resolved, municipality, period, said.signed)
+        if intent is Intent.DEADLINES and (
+            resolved.get("agreement") or agreements.names_a_kind(text)
+        ):
+            # "Hvad er fristen for FLIS-databehandleraftalen?" asks when about one agreement;
+            # when a few fit, which one (a signature list says nothing about whose deadline).
+            found = agreements.find_agreements(
+                ctx, text, resolved.get("solution", []), resolved.get("agreement", []), strict=True
+            )
+            if len(found) == 1:
+                reply = agreements.who_agreement(ctx, found[0], signed=said.signed)
+                return with_age_note(reply, snapshot.latest_deck_day, today, lang)
+            if 1 < len(found) <= 5:
+                return ask_which(
+                    text,
+                    [(a.key, agreement_name(a, snapshot)) for a in found],
+                    "agreement",
+                    lang,
+                    question_for=lambda key: (
+                        f"hvad er fristen for {key}?" if lang == "da" else f"deadline of {key}?"
+                    ),
+                )
+        reply = self._dispatch(intent, ctx, text, resolved, municipality, period, said)
         return with_age_note(reply, snapshot.latest_deck_day, today, lang)
 
     def _dispatch(
@@ -314,7 +335,7 @@ class Dialogs:
         resolved: dict[str, list[str]],
         municipality: str | None,
         period: Period | None,
-        signed: bool,
+        said: Signals,
     ) -> Reply:
         snapshot = ctx.snapshot
         solutions = resolved.get("solution", [])
@@ -340,7 +361,14 @@ class Dialogs:
             found = agreements.find_agreements(ctx, text, solutions, resolved.get("agreement", []))
             one = agreements.pick_one(found)
             if one is not None:
-                return agreements.who_agreement(ctx, one, signed=signed)
+                regions = resolved.get("region", [])
+                return agreements.who_agreement(
+                    ctx,
+                    one,
+                    signed=said.signed,
+                    region=regions[0] if regions else None,
+                    count=said.count,
+                )
             if found:
                 return ask_which(
                     text,

@@ -78,6 +78,8 @@ def find_agreements(
     words = {w.casefold() for w in _WORD.findall(text) if len(w) >= 5} - _COMMON
     # An English plural finds the Danish compound ("standards" in "datastandard").
     words |= {w[:-1] for w in words if len(w) > 5 and w.endswith("s")}
+    # … and a Danish plural or definite form its base ("datastandarder" in "datastandard").
+    words |= {w[:-2] for w in words if len(w) > 7 and w.endswith(("er", "en", "et"))}
     if words:
         by_title = [a for a in candidates if any(w in _haystack(a, ctx) for w in words)]
         if strict and not by_title and not (solutions or kinds):
@@ -189,10 +191,21 @@ def agreements_for_municipality(ctx: Context, municipality: str) -> Reply:
     return answer.reply()
 
 
-def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
-    """ "Hvem mangler at underskrive …?" / "hvem har underskrevet …?" for one agreement."""
+def who_agreement(
+    ctx: Context,
+    agreement: Agreement,
+    *,
+    signed: bool,
+    region: str | None = None,
+    count: bool = False,
+) -> Reply:
+    """ "Hvem mangler at underskrive …?" / "hvem har underskrevet …?" for one agreement;
+    ``region``: only that region's municipalities ("i Region Midtjylland"); ``count``: the
+    question asks how many, so the number comes first."""
     name = agreement_name(agreement, ctx.snapshot)
-    answer = Answer(title=name, lang=ctx.lang, limit=None if ctx.show_all else 30)
+    members = set(ctx.snapshot.regions.get(region, ())) if region else None
+    title = f"{name} – {ctx.t('Region', 'Region')} {region}" if region else name
+    answer = Answer(title=title, lang=ctx.lang, limit=None if ctx.show_all else 30)
     facts = [deadline_phrase(agreement.deadline, ctx)]
     if agreement.sent:
         facts.append(
@@ -216,14 +229,30 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
         return answer.reply()
     by_status: dict[str, list[str]] = {}
     for municipality, status in sorted(agreement.signatures.items()):
-        by_status.setdefault(status.status, []).append(municipality)
+        if members is None or municipality in members:
+            by_status.setdefault(status.status, []).append(municipality)
     missing = by_status.get("missing", [])
     signed_list = by_status.get("signed", [])
-    unknown_count = (
-        len(ctx.snapshot.municipalities)
-        - len(agreement.signatures)
-        + len(by_status.get("unknown", []))
-    )
+    in_scope = len(members) if members is not None else len(ctx.snapshot.municipalities)
+    listed = sum(len(names) for names in by_status.values())
+    unknown_count = in_scope - listed + len(by_status.get("unknown", []))
+    if count:
+        where = ctx.t(f" i Region {region}", f" in Region {region}") if region else ""
+        answer.intro = (
+            (
+                ctx.t(
+                    f"{len(signed_list)} kommuner{where} har underskrevet.",
+                    f"{len(signed_list)} municipalities{where} have signed.",
+                )
+                if signed
+                else ctx.t(
+                    f"{len(missing)} kommuner{where} mangler at underskrive.",
+                    f"{len(missing)} municipalities{where} have not signed.",
+                )
+            )
+            + " "
+            + answer.intro
+        )
     derived = any(s.derived for s in agreement.signatures.values() if s.status == "signed")
     primary, secondary = (signed_list, missing) if signed else (missing, signed_list)
     primary_title = (
@@ -272,6 +301,11 @@ def who_agreement(ctx: Context, agreement: Agreement, *, signed: bool) -> Reply:
     verb = "har underskrevet" if signed else "mangler at underskrive"
     answer.show_all_question = f"hvem {verb} {agreement.key} vis alle"
     return answer.reply()
+
+
+def names_a_kind(text: str) -> bool:
+    """The text names a kind of agreement ("databehandleraftale", "accession agreement")."""
+    return any(pattern.search(text) for pattern in KIND_WORDS.values())
 
 
 def pick_one(found: list[Agreement]) -> Agreement | None:

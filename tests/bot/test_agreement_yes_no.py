@@ -67,3 +67,57 @@ async def test_without_a_named_agreement_the_question_gets_the_list_not_a_guess(
     answer = await bot.ask("har Vejle underskrevet?")
     assert "Aftaler – Vejle" in answer
     assert "Nej –" not in answer
+
+
+WHEN_ONE = [
+    (
+        "Hvad er fristen for FLIS-databehandleraftalen?",
+        "FLIS: Databehandleraftale",
+        "Frist 5. december 2025",
+    ),
+    (
+        "when is the deadline for the FLIS data processing agreement?",
+        "FLIS: Databehandleraftale",
+        "Deadline 5 December 2025",
+    ),
+    (
+        "hvornår er fristen for tilslutningsaftalen om datastandarder",
+        "K-aftalen for datastandard service",
+        "Frist 15. december 2025",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("question", "agreement", "deadline"), WHEN_ONE, ids=[w[0] for w in WHEN_ONE]
+)
+async def test_a_deadline_question_naming_one_agreement_is_answered_about_that_agreement(
+    bot: BotClient, question: str, agreement: str, deadline: str
+) -> None:
+    answer = await bot.ask(question)
+    assert answer.startswith(agreement) and deadline in answer
+    assert "Frister de næste" not in answer and "Deadlines in" not in answer
+
+
+async def test_how_many_puts_the_number_first(bot: BotClient) -> None:
+    missing = await bot.ask(
+        "Hvor mange kommuner mangler at underskrive tilslutningsaftalen om datastandarder?"
+    )
+    assert "83 kommuner mangler at underskrive. Frist 15. december 2025" in missing
+    signed = await bot.ask("how many have signed the data standards agreement?")
+    assert "15 municipalities have signed. Deadline 15 December 2025" in signed
+    # Without a question mark it is still a question, not a report of our own signature.
+    asked = await bot.ask("hvor mange har underskrevet tilslutningsaftalen om datastandarder")
+    assert "15 kommuner har underskrevet." in asked and "Bekræft" not in asked
+
+
+async def test_a_region_narrows_who_is_missing(bot: BotClient) -> None:
+    answer = await bot.ask(
+        "Hvem mangler at underskrive tilslutningsaftalen om datastandarder i Region Midtjylland?"
+    )
+    assert "Region Midtjylland" in answer and "Mangler underskrift (16)" in answer
+    assert "Aarhus" in answer and "Aalborg" not in answer  # Aalborg is in Nordjylland
+    north = await bot.ask(
+        "hvor mange kommuner i Nordjylland mangler at underskrive tilslutningsaftalen?"
+    )
+    assert "8 kommuner i Region Nordjylland mangler at underskrive." in north
