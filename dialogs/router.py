@@ -122,6 +122,86 @@ class User:
     conversation_id: str = ""
 
 
+# What may stand around a municipality's name in "what about Vejle?" (the overview): anything
+# else asks something the overview does not answer.
+_OVERVIEW_WORDS = frozenset(
+    [
+        "hvad",
+        "med",
+        "om",
+        "status",
+        "for",
+        "på",
+        "paa",
+        "kommune",
+        "kommunen",
+        "kommunes",
+        "overblik",
+        "oversigt",
+        "hvordan",
+        "går",
+        "gaar",
+        "det",
+        "og",
+        "står",
+        "staar",
+        "til",
+        "hos",
+        "i",
+        "vi",
+        "os",
+        "vores",
+        "mangler",
+        "har",
+        "er",
+        "noget",
+        "nyt",
+        "seneste",
+        "åbent",
+        "aabent",
+        "udestående",
+        "udestaaende",
+        "what",
+        "about",
+        "how",
+        "is",
+        "are",
+        "doing",
+        "the",
+        "of",
+        "in",
+        "for",
+        "we",
+        "us",
+        "our",
+        "missing",
+        "open",
+        "outstanding",
+        "anything",
+        "new",
+        "latest",
+        "status",
+        "overview",
+        "summary",
+        "with",
+        "at",
+        "has",
+        "have",
+        "tell",
+        "me",
+        "om",
+    ]
+)
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def _asks_something_else(text: str, mentions: list[Mention]) -> bool:
+    """Words besides the names and the overview's own words: the question asks for more."""
+    for mention in sorted(mentions, key=lambda m: m.span, reverse=True):
+        text = _blank(text, mention.span)
+    return any(w.casefold() not in _OVERVIEW_WORDS for w in _WORDS.findall(text))
+
+
 def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
 
@@ -251,6 +331,10 @@ class Dialogs:
         ambiguous = next((m for m in mentions if m.ambiguous), None)
         if ambiguous is not None and intent is not Intent.WHOAMI:
             return ask_back(text, ambiguous, lang)
+        if intent is Intent.MUNICIPALITY_OVERVIEW and _asks_something_else(searchable, mentions):
+            # "Hvor mange indbyggere har Vejle?": a municipality, and a question the data
+            # cannot answer — not that municipality's agreement list.
+            return not_understood(text, mentions, lang, unanswerable=True)
         said = signals(text)
         ctx = Context(snapshot, today, lang, show_all=said.show_all)
         resolved: dict[str, list[str]] = {}
@@ -735,8 +819,12 @@ def _task_word(record: EntityRecord) -> str:
     return codes[0] if codes else record.display
 
 
-def not_understood(text: str, mentions: list[Mention], lang: Language) -> Reply:
-    """Never a bare "I don't understand": suggestions built from what the question named."""
+def not_understood(
+    text: str, mentions: list[Mention], lang: Language, *, unanswerable: bool = False
+) -> Reply:
+    """Never a bare "I don't understand": suggestions built from what the question named.
+    ``unanswerable``: the question was understood well enough to know the data cannot answer
+    it (it names a municipality and asks something else), and the reply says so."""
     suggestions: list[str] = []
     for mention in mentions:
         record = mention.resolved
@@ -776,6 +864,14 @@ def not_understood(text: str, mentions: list[Mention], lang: Language) -> Reply:
         if lang == "da"
         else "I did not quite get that. Did you mean …?"
     )
+    if unanswerable:
+        title = (
+            "Det kan jeg ikke svare på: jeg kender KOMBITs KLIK-opgaver, aftaler, frozen zones, "
+            "møder og kontakter. Det kan jeg svare på:"
+            if lang == "da"
+            else "I cannot answer that: I know KOMBIT's KLIK tasks, agreements, frozen zones, "
+            "meetings and contacts. This I can answer:"
+        )
     more = (
         "Skriv »hjælp« for flere eksempler." if lang == "da" else "Type »help« for more examples."
     )
