@@ -76,6 +76,10 @@ NOW = _rx(
 BLOCKED = _rx(
     r"ikke kan|kan vi ikke|kan man ikke|kan kommunen ikke|må vi ikke|maa vi ikke|hvad kan|"
     r"cannot|can't|can ?not|not allowed|blocked|what can|lukket for hvad|begrænsning|restriction"
+    # what is closed, may we …, can we … — asked about the window's content, not its dates
+    r"|\bhvad er (?:lukket|blokeret|spærret)|\bblokeret\b|\bspærret\b|\bm(?:å|aa) (?:vi|man|kommunen)\b"
+    r"|\bkan (?:vi|man|kommunen) (?!forvente)\w+|\bmå ikke\b|\bwhat is (?:closed|blocked)\b"
+    r"|\b(?:can|may) (?:we|i|the municipality)\b|\ballowed\b|\bclosed\b"
 )
 MEETING = _rx(r"m(?:ø|oe|o)de|meeting")
 ACTIONS = _rx(r"opgave|tasks?\b|action|to-?do|hvad skal vi|what should we")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from app import create_app
@@ -67,3 +68,22 @@ async def test_a_window_known_only_by_its_month_is_a_maybe(
     await add_zone(database_url, "FZ-91", "november 2025", "november 2025")
     answer = await ask(database_url, connector, "er vi i frozen zone nu?")
     assert "Muligvis" in answer and "Ja –" not in answer
+
+
+BLOCKED = [
+    ("Hvad er lukket under frozen zone?", "Det kan kommunen IKKE i en frozen zone"),
+    ("må vi trække rapporter i frozen zone?", "Det kan kommunen IKKE i en frozen zone"),
+    ("kan vi bestille support under frozen zone?", "Det kan kommunen IKKE i en frozen zone"),
+    ("hvad må man ikke i cut-over", "Det kan kommunen IKKE i en frozen zone"),
+    ("what is closed during the frozen zone?", "What a municipality can NOT do in a frozen zone"),
+    ("can we pull reports during frozen zone?", "What a municipality can NOT do in a frozen zone"),
+]
+
+
+@pytest.mark.parametrize(("question", "title"), BLOCKED, ids=[b[0] for b in BLOCKED])
+async def test_what_is_closed_in_a_frozen_zone_is_answered_with_what_is_blocked(
+    bot: BotClient, question: str, title: str
+) -> None:
+    answer = await bot.ask(question)
+    assert title in answer
+    assert "Næste frozen zone" not in answer and "Next frozen zone" not in answer
