@@ -417,6 +417,10 @@ class EntityIndex:
             mentions.sort(key=lambda mention: mention.span)
         return mentions
 
+    def names_exactly(self, word: str, kind: EntityKind) -> bool:
+        """``word``, in any case, is a name of a record of ``kind`` as written (no typo)."""
+        return bool(self._filter(self._by_key.get(fold(word), ()), frozenset({kind})))
+
     def lookup(self, name: str, kind: EntityKind) -> Mention | None:
         """Resolve one name typed on its own (e.g. after "jeg er programleder i …")."""
         tokens = _tokens(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -202,6 +203,24 @@ def _asks_something_else(text: str, mentions: list[Mention]) -> bool:
     return any(w.casefold() not in _OVERVIEW_WORDS for w in _WORDS.findall(text))
 
 
+def _short_question_names(index: EntityIndex, text: str, mentions: list[Mention]) -> list[Mention]:
+    """In a question of a few words, a municipality's name written in lower case is the
+    municipality ("aftaler vejen" is Vejen), which running text would read as an ordinary word
+    ("i vejen"). Only exact names, never a typo's guess."""
+    words = list(_WORDS.finditer(text))
+    if len(words) > 4 or any(m.kind == "municipality" for m in mentions):
+        return mentions
+    for word in words:
+        if len(word.group()) < 4 or any(m.span[0] <= word.start() < m.span[1] for m in mentions):
+            continue
+        if index.names_exactly(word.group(), "municipality"):
+            found = index.lookup(word.group(), "municipality")
+            if found is not None:
+                placed = dataclasses.replace(found, span=(word.start(), word.end()))
+                return sorted([*mentions, placed], key=lambda m: m.span)
+    return mentions
+
+
 def _blank(text: str, span: tuple[int, int]) -> str:
     return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
 
@@ -324,7 +343,8 @@ class Dialogs:
             return await self._audit(text, lang, snapshot, user)
         period = find_period(text, today)
         searchable = _blank(text, period.span) if period else text
-        mentions = self._entity_index(snapshot).find(searchable)
+        index = self._entity_index(snapshot)
+        mentions = _short_question_names(index, searchable, index.find(searchable))
         intent = classify(text, {m.kind for m in mentions}, period is not None)
         if intent is None:
             return not_understood(text, mentions, lang)

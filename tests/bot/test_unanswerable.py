@@ -47,3 +47,29 @@ async def test_a_municipality_on_its_own_still_gets_its_overview(
 ) -> None:
     answer = await bot.ask(question)
     assert "Aftaler – Vejle" in answer or "Agreements – Vejle" in answer
+
+
+SHORT = [
+    ("aftaler vejen", "Aftaler – Vejen"),
+    ("vejen", "Aftaler – Vejen"),
+    ("opgaver vejen", "KLIK-opgaver – Vejen"),
+    ("hvilke aftaler mangler vejen", "Aftaler – Vejen"),
+    ("aftaler vejle", "Aftaler – Vejle"),
+]
+
+
+@pytest.mark.parametrize(("question", "expected"), SHORT)
+async def test_a_few_words_with_a_municipality_in_lower_case_mean_that_municipality(
+    bot: BotClient, question: str, expected: str
+) -> None:
+    assert expected in await bot.ask(question)
+
+
+async def test_a_typo_one_edit_from_two_municipalities_is_asked_back(bot: BotClient) -> None:
+    for question in (
+        "aftaler vejel",
+        "jeg er programleder i vejel",
+        "Hvilke aftaler mangler Vejlen?",
+    ):
+        answer = await bot.ask(question)
+        assert "Mente du Vejen eller Vejle?" in answer, question
