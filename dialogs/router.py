@@ -506,6 +506,21 @@ class Dialogs:
             return frozen.frozen_now(ctx)
         if intent is Intent.FROZEN_BLOCKED:
             return frozen.frozen_blocked(ctx)
+        meeting_intents = (
+            Intent.MEETING_NEXT,
+            Intent.MEETING_LAST,
+            Intent.MEETING_AGENDA,
+            Intent.MEETING_ACTIONS,
+        )
+        if intent in meeting_intents and period is not None and period.start <= ctx.today:
+            # "mødet i marts 2024", "opgaver fra mødet i maj 2023": that meeting.
+            return meetings.meeting_in_period(
+                ctx,
+                period.start,
+                period.end,
+                period.label(lang),
+                actions=intent is Intent.MEETING_ACTIONS,
+            )
         if intent is Intent.MEETING_NEXT:
             return meetings.meeting_next(ctx)
         if intent in (Intent.MEETING_LAST, Intent.MEETING_AGENDA):

@@ -72,6 +72,8 @@ class Meeting:
     agenda: tuple[tuple[str, str, str], ...]  # (time, title, presenters)
     status_as_of: dt.date | None
     source: str
+    participants_count: str = ""  # as the deck gives it ("72", "ca. 80")
+    participants_raw: str = ""
 
     @property
     def is_deck(self) -> bool:
@@ -271,6 +273,8 @@ async def load_snapshot(session: AsyncSession) -> DataSnapshot:
             agenda=tuple((i.time_raw, i.title, i.presenters) for i in merow.agenda_items),
             status_as_of=merow.status_as_of,
             source=merow.source,
+            participants_count=merow.participants_count,
+            participants_raw=merow.participants_raw,
         )
 
     def meeting(meeting_id: int | None) -> str | None:

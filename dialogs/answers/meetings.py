@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dialogs.answer import Answer
 from dialogs.answers.common import Context, deadline_phrase, meeting_day, when
 from dialogs.reply import Reply
@@ -61,17 +63,67 @@ def meeting_next(ctx: Context) -> Reply:
     return answer.reply()
 
 
+def meetings_in(ctx: Context, start: dt.date, end: dt.date) -> list[Meeting]:
+    """The meetings whose (possibly fuzzy) date falls in ``start``–``end``, oldest first."""
+    found = []
+    for meeting in _dated(ctx):
+        date = meeting.date
+        if date is not None and date.earliest is not None:
+            earliest, latest = date.earliest, date.latest or date.earliest
+        else:  # an undated deck: the day its status was taken
+            earliest = latest = meeting_day(meeting.key, ctx.snapshot) or dt.date.min
+        if earliest <= end and latest >= start:
+            found.append(meeting)
+    return found
+
+
+def meeting_in_period(
+    ctx: Context, start: dt.date, end: dt.date, label: str, *, actions: bool = False
+) -> Reply:
+    """ "Mødet i marts 2024", "hvor mange deltog i mødet i maj 2023?": that meeting — its
+    date, participants and agenda, or its tasks — or that none is known then."""
+    found = meetings_in(ctx, start, end)
+    if not found:
+        answer = Answer(
+            title=ctx.t(f"Møder {label}", f"Meetings {label}"), lang=ctx.lang, limit=None
+        )
+        known = ", ".join(
+            m.label
+            for m in sorted(ctx.snapshot.meetings.values(), key=lambda m: m.key)
+            if m.is_deck
+        )
+        answer.intro = ctx.t(
+            f"Jeg kender intet programledermøde {label}. Møder i mine data: {known}.",
+            f"I know of no programme-leader meeting {label}. Meetings in my data: {known}.",
+        )
+        return answer.reply()
+    meeting = next((m for m in found if m.is_deck), found[0])
+    if actions:
+        return meeting_actions(ctx, meeting)
+    return _meeting_card(ctx, meeting, title=meeting.label, agenda=True)
+
+
 def meeting_last(ctx: Context, *, agenda: bool = False) -> Reply:
     meeting = last_meeting(ctx)
-    answer = Answer(
-        title=ctx.t("Seneste programledermøde", "Latest programme-leader meeting"),
-        lang=ctx.lang,
-        limit=None,
-    )
     if meeting is None:
+        answer = Answer(
+            title=ctx.t("Seneste programledermøde", "Latest programme-leader meeting"),
+            lang=ctx.lang,
+        )
         answer.intro = ctx.t("Jeg kender ingen afholdte møder.", "I know of no meetings held.")
         return answer.reply()
+    title = ctx.t("Seneste programledermøde", "Latest programme-leader meeting")
+    return _meeting_card(ctx, meeting, title=title, agenda=agenda)
+
+
+def _meeting_card(ctx: Context, meeting: Meeting, *, title: str, agenda: bool) -> Reply:
+    answer = Answer(title=title, lang=ctx.lang, limit=None)
     answer.intro = f"{meeting.label} – {_when(meeting, ctx)}"
+    if meeting.participants_count:
+        answer.intro += ctx.t(
+            f". Deltagere: {meeting.participants_count}",
+            f". Participants: {meeting.participants_count}",
+        )
     items = [
         " ".join(part for part in (time, title, f"({who})" if who else "") if part)
         for time, title, who in meeting.agenda
@@ -82,24 +134,27 @@ def meeting_last(ctx: Context, *, agenda: bool = False) -> Reply:
         answer.notes.append(
             ctx.t("Dagsordenen står ikke i mine data.", "The agenda is not in my data.")
         )
-    answer.buttons.append(
-        (
-            ctx.t("Opgaver fra mødet", "Tasks from the meeting"),
-            ctx.t("opgaver fra sidste møde", "tasks from the last meeting"),
+    last = last_meeting(ctx)
+    if last is not None and meeting.key == last.key:
+        answer.buttons.append(
+            (
+                ctx.t("Opgaver fra mødet", "Tasks from the meeting"),
+                ctx.t("opgaver fra sidste møde", "tasks from the last meeting"),
+            )
         )
-    )
     answer.cite(meeting.source, ctx.snapshot.deck_labels)
     return answer.reply()
 
 
-def meeting_actions(ctx: Context) -> Reply:
-    """ "Hvad er jeres opgaver fra sidste programledermøde?"."""
-    meeting = last_meeting(ctx)
-    answer = Answer(
-        title=ctx.t("Opgaver for jer fra sidste møde", "Your tasks from the last meeting"),
-        lang=ctx.lang,
-        limit=None,
+def meeting_actions(ctx: Context, meeting: Meeting | None = None) -> Reply:
+    """ "Hvad er jeres opgaver fra sidste programledermøde?" (or from ``meeting``)."""
+    title = (
+        ctx.t("Opgaver for jer fra sidste møde", "Your tasks from the last meeting")
+        if meeting is None
+        else ctx.t(f"Opgaver for jer fra {meeting.label}", f"Your tasks from {meeting.label}")
     )
+    meeting = meeting or last_meeting(ctx)
+    answer = Answer(title=title, lang=ctx.lang, limit=None)
     if meeting is None:
         answer.intro = ctx.t("Jeg kender ingen afholdte møder.", "I know of no meetings held.")
         return answer.reply()
