@@ -94,6 +94,10 @@ WAVE = _rx(r"\b(?:bølge|boelge|bolge|wave|rul)\b")
 GO_LIVE = _rx(
     r"\blive\b|go-?live|i drift|idriftsat|idriftsættelse|idriftsaettelse|went live"
     r"|udrul|rollout|roll-out"
+    # everyday ways of saying it: "hvornår kom Ikast-Brande på KY?", "startede Vejle på SAPA"
+    r"|\bkom(?:mer)?\b.*\bp(?:å|aa)\b|\b(?:startede|begyndte|overgik|skiftede)\b"
+    r"|\b(?:join(?:ed)?|mov(?:e|ed) to|switch(?:ed)? to|start(?:ed)? (?:on|with|using)"
+    r"|onboard(?:ed)?|c[ao]me onto)\b"
 )
 WHO = _rx(
     r"\bhvem\b|\bwho\b|\bhvilke kommuner\b|\bwhich municipalities\b|\bhvor mange\b|\bhow many\b"
@@ -196,7 +200,8 @@ def classify(text: str, kinds: Collection[str], has_period: bool) -> Intent | No
             return Intent.MEETING_LAST
         return Intent.MEETING_NEXT
     if WAVE.search(text) and not GO_LIVE.search(text):
-        return Intent.ROLLOUT_WAVE
+        # "hvilken bølge var Gentofte i?" asks a municipality's wave, not a wave's members
+        return Intent.ROLLOUT_WHEN if municipality else Intent.ROLLOUT_WAVE
     if GO_LIVE.search(text) and (municipality or we or solution or WAVE.search(text)):
         return Intent.ROLLOUT_WHEN
     if WHO.search(text) and task and (TASK_PROGRESS.search(text) or TASK_WORD.search(text)):
