@@ -86,9 +86,13 @@ ACTIONS = _rx(r"opgave|tasks?\b|action|to-?do|hvad skal vi|what should we")
 AGENDA = _rx(r"dagsorden|agenda|\bprogram(?:met)?\b|punkter")
 LAST = _rx(r"\b(?:sidste|forrige|seneste|last|previous|latest)\b")
 CONTACT = _rx(
-    r"hvem kan (?:jeg|vi|man) (?:spørge|spoerge|sporge|kontakte|skrive til|ringe til)"
-    r"|\bkontakt|\bwho (?:can|should|do) (?:i|we) (?:ask|contact|write to)\b|\bcontact\b|"
-    r"\bhvem ved (?:noget )?om\b|\bwho knows\b"
+    r"hvem (?:kan|skal|må|bør) (?:jeg|vi|man) (?:spørge|spoerge|sporge|kontakte|skrive til|"
+    r"ringe til|tale med|henvende (?:mig|os|sig) til)"
+    r"|\bhvem (?:henvender|kontakter|spørger|skriver) (?:jeg|vi|man)\b"
+    r"|\bhvor (?:kan|skal) (?:jeg|vi|man) (?:henvende|spørge|få hjælp)"
+    r"|\bhvem er (?:ansvarlig|kontaktperson)|\bkontakt"
+    r"|\bwho (?:can|should|do) (?:i|we) (?:ask|contact|write to|talk to|email)\b|\bcontact\b"
+    r"|\bwho is (?:responsible|in charge)\b|\bhvem ved (?:noget )?om\b|\bwho knows\b"
 )
 WAVE = _rx(r"\b(?:bølge|boelge|bolge|wave|rul)\b")
 GO_LIVE = _rx(

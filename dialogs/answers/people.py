@@ -29,8 +29,35 @@ _STOP = frozenset(
         "about",
         "the",
         "for",
+        "skal",
+        "henvende",
+        "mig",
+        "tale",
+        "ansvarlig",
+        "kontaktperson",
+        "hjælp",
+        "responsible",
+        "charge",
+        "write",
+        "talk",
+        "email",
+        "knows",
+        "noget",
     ]
 )
+
+
+# Topics the decks name in Danish, as an English question would put them.
+_ENGLISH_TOPICS = {
+    "certificate": "certifikat",
+    "file exchange": "filudveksling",
+    "file transfer": "filudveksling",
+    "message distributor": "beskedfordeler",
+    "web service": "webservice",
+    "support": "support",
+    "invoic": "faktur",
+    "election": "valg",
+}
 
 
 def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
@@ -39,6 +66,7 @@ def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
     terms |= {
         w.casefold() for w in _WORD.findall(text) if len(w) >= 4 and w.casefold() not in _STOP
     }
+    terms |= {danish for english, danish in _ENGLISH_TOPICS.items() if english in text.casefold()}
 
     def score(contact: Contact) -> int:
         topic = f"{contact.role_or_topic} {contact.address}".casefold()
@@ -49,7 +77,11 @@ def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
         key=lambda c: (score(c), newest_first_key(c.meeting, ctx.snapshot)),
         reverse=True,
     )
-    topic = ", ".join(solution_codes) or text
+    best = f"{matches[0].role_or_topic} {matches[0].address}".casefold() if matches else ""
+    named = sorted(
+        t for t in terms if t in best and t not in (c.casefold() for c in solution_codes)
+    )
+    topic = ", ".join(solution_codes) or ", ".join(named) or text
     answer = Answer(title=ctx.t(f"Kontakt – {topic}", f"Contact – {topic}"), lang=ctx.lang)
     seen: set[str] = set()
     lines = []
