@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dialogs.answers.common import agreement_name, task_name
+from dialogs.answers.common import agreement_name, newest_first_key, task_name
 from dialogs.entities import EntityIndex, EntityRecord
-from store.snapshot import DataSnapshot
+from store.snapshot import DataSnapshot, Task
 
 
 def entity_records(snapshot: DataSnapshot) -> list[EntityRecord]:
@@ -20,8 +20,12 @@ def entity_records(snapshot: DataSnapshot) -> list[EntityRecord]:
     for solution in snapshot.solutions.values():
         names = tuple(n for n in (solution.code, *solution.aliases) if n)
         records.append(EntityRecord("solution", solution.key, solution.code, names))
+    newest = {same_task(task): task for task in _oldest_first(snapshot)}
     for task in snapshot.tasks.values():
-        names = tuple(n for n in (task.key, task.code) if n)
+        # One task announced at several meetings is one entity: its code names the newest
+        # announcement (whose answer names the others); the old keys still name their row.
+        is_newest = newest[same_task(task)] is task
+        names = tuple(n for n in (task.key, task.code if is_newest else "") if n)
         meeting = snapshot.meetings.get(task.meeting or "")
         display = task_name(task, snapshot) + (f" ({meeting.label})" if meeting else "")
         records.append(EntityRecord("task", task.key, display, names))
@@ -32,6 +36,15 @@ def entity_records(snapshot: DataSnapshot) -> list[EntityRecord]:
             )
         )
     return records
+
+
+def same_task(task: Task) -> tuple[str, str, str]:
+    """What makes two rows one task: its project, code and title as written."""
+    return (task.project.casefold(), task.code.casefold(), task.title.casefold().strip())
+
+
+def _oldest_first(snapshot: DataSnapshot) -> list[Task]:
+    return sorted(snapshot.tasks.values(), key=lambda t: newest_first_key(t.meeting, snapshot))
 
 
 def build_index(snapshot: DataSnapshot) -> EntityIndex:

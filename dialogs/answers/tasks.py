@@ -70,6 +70,11 @@ def task_details(ctx: Context, task: Task) -> Reply:
             )
         )
     answer.cite(task.source, ctx.snapshot.deck_labels)
+    key = (task.project.casefold(), task.code.casefold(), task.title.casefold().strip())
+    for other in ctx.snapshot.tasks.values():
+        same = (other.project.casefold(), other.code.casefold(), other.title.casefold().strip())
+        if other is not task and same == key and task.code:
+            answer.cite(other.source, ctx.snapshot.deck_labels)  # announced there too
     return answer.reply()
 
 

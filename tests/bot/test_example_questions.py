@@ -107,8 +107,14 @@ CASES: list[Case] = [
         ("Agreements –",),
     ),
     Case(
+        # one task announced at two meetings: one answer, both decks among its sources
         "hvad går A11 ud på?",
-        ("Mente du", "A11", "udateret, efter 21.11.2025", "udateret, efter 27.08.2024"),
+        (
+            "SAPA A11 – Afdæk as-is og to-be",
+            "udateret, efter 21.11.2025",
+            "udateret, efter 27.08.2024",
+        ),
+        ("Mente du",),
     ),
     # --- who has (not) signed an agreement ---
     Case(

@@ -73,3 +73,12 @@ async def test_a_typo_one_edit_from_two_municipalities_is_asked_back(bot: BotCli
     ):
         answer = await bot.ask(question)
         assert "Mente du Vejen eller Vejle?" in answer, question
+
+
+async def test_a_task_announced_at_two_meetings_is_one_task_with_both_sources(
+    bot: BotClient,
+) -> None:
+    answer = await bot.ask("status på A11")
+    assert answer.startswith("SAPA A11 – Afdæk as-is og to-be")
+    assert "Mente du" not in answer
+    assert "27.08.2024" in answer and "21.11.2025" in answer  # both decks cited
