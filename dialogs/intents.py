@@ -39,6 +39,7 @@ class Intent(StrEnum):
     CONTACT = "contact"
     ROLLOUT_WHEN = "rollout_when"
     ROLLOUT_WAVE = "rollout_wave"
+    VISITS = "visits"
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -94,6 +95,7 @@ CONTACT = _rx(
     r"|\bwho (?:can|should|do) (?:i|we) (?:ask|contact|write to|talk to|email)\b|\bcontact\b"
     r"|\bwho is (?:responsible|in charge)\b|\bhvem ved (?:noget )?om\b|\bwho knows\b"
 )
+VISIT = _rx(r"\bbes(?:ø|oe|o)g|\bvisit|\bkommunebes")
 WAVE = _rx(r"\b(?:bølge|boelge|bolge|wave|rul)\b")
 GO_LIVE = _rx(
     r"\blive\b|go-?live|i drift|idriftsat|idriftsættelse|idriftsaettelse|went live"
@@ -203,6 +205,8 @@ def classify(text: str, kinds: Collection[str], has_period: bool) -> Intent | No
         if LAST.search(text):
             return Intent.MEETING_LAST
         return Intent.MEETING_NEXT
+    if VISIT.search(text) and not task:
+        return Intent.VISITS
     if WAVE.search(text) and not GO_LIVE.search(text):
         # "hvilken bølge var Gentofte i?" asks a municipality's wave, not a wave's members
         return Intent.ROLLOUT_WHEN if municipality else Intent.ROLLOUT_WAVE

@@ -527,6 +527,8 @@ class Dialogs:
             return meetings.meeting_last(ctx, agenda=intent is Intent.MEETING_AGENDA)
         if intent is Intent.MEETING_ACTIONS:
             return meetings.meeting_actions(ctx)
+        if intent is Intent.VISITS:
+            return meetings.visits(ctx, municipality)
         if intent is Intent.CONTACT:
             codes = [snapshot.solutions[s].code for s in solutions if s in snapshot.solutions]
             return people.contacts_for(ctx, text, codes)

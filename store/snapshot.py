@@ -162,6 +162,18 @@ class RolloutWave:
 
 
 @dataclass(frozen=True, slots=True)
+class Visit:
+    """KOMBIT's visit to a municipality's management: held, planned, or interest shown."""
+
+    municipality: str
+    status: str  # as the slide says it: "besøgt", "planlagt", …
+    date: FuzzyDate | None
+    notes: str
+    meeting: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     key: str
     action: str
@@ -184,6 +196,7 @@ class DataSnapshot:
     contacts: tuple[Contact, ...]
     rollout_waves: tuple[RolloutWave, ...]
     actions: dict[str, Action]
+    visits: tuple[Visit, ...] = ()
     latest_deck_day: dt.date | None = None  # the newest meeting deck: what "current" means
     deck_labels: dict[str, str] = field(default_factory=dict)  # seed file -> deck label
 
@@ -402,6 +415,18 @@ async def load_snapshot(session: AsyncSession) -> DataSnapshot:
             select(m.ProgrammeLeaderAction).order_by(m.ProgrammeLeaderAction.id)
         )
     }
+    visits = tuple(
+        Visit(
+            municipality=municipalities_by_id[r.municipality_id],
+            status=r.status,
+            date=r.fuzzy("date"),
+            notes=r.notes,
+            meeting=meeting(r.meeting_id),
+            source=r.source,
+        )
+        for r in await session.scalars(select(m.MunicipalityVisit).order_by(m.MunicipalityVisit.id))
+        if r.municipality_id in municipalities_by_id
+    )
     decks = [deck for deck in meetings.values() if deck.is_deck]
     deck_days = [d.date.earliest if d.date and d.date.earliest else d.status_as_of for d in decks]
     labels: dict[str, str] = {}
@@ -421,4 +446,5 @@ async def load_snapshot(session: AsyncSession) -> DataSnapshot:
         contacts=contacts,
         rollout_waves=waves,
         actions=actions,
+        visits=visits,
     )

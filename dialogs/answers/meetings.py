@@ -178,3 +178,63 @@ def meeting_actions(ctx: Context, meeting: Meeting | None = None) -> Reply:
     for action in actions:
         answer.cite(action.source, ctx.snapshot.deck_labels)
     return answer.reply()
+
+
+_VISIT_ORDER = {"besøgt": 0, "planlagt besøg": 1, "planlagt": 1}  # then interest shown
+
+
+def visits(ctx: Context, municipality: str | None) -> Reply:
+    """ "Hvornår besøgte KOMBIT Vejle?" / "hvilke kommuner har KOMBIT besøgt?": KOMBIT's visits
+    to municipal management, as the slides list them (held, planned, interest shown)."""
+    shown = [
+        v for v in ctx.snapshot.visits if municipality is None or v.municipality == municipality
+    ]
+    title = (
+        ctx.t(f"KOMBIT-besøg – {municipality}", f"KOMBIT visits – {municipality}")
+        if municipality
+        else ctx.t("KOMBITs kommunebesøg", "KOMBIT's visits to municipalities")
+    )
+    answer = Answer(title=title, lang=ctx.lang, limit=None if ctx.show_all else 10)
+    if not shown:
+        answer.intro = ctx.t(
+            f"Jeg kender intet besøg hos {municipality} i mine data.",
+            f"I know of no visit to {municipality} in my data.",
+        )
+        return answer.reply()
+    by_status: dict[str, list[str]] = {}
+    held_first = sorted(
+        shown,
+        key=lambda v: (
+            _VISIT_ORDER.get(v.status.casefold(), len(_VISIT_ORDER)),
+            v.date.earliest if v.date and v.date.earliest else dt.date.max,
+        ),
+    )
+    for visit in held_first:
+        when_text = when(visit.date, ctx.lang) if visit.date else ""
+        if municipality is None:
+            line = f"{visit.municipality} ({when_text})" if when_text else visit.municipality
+        else:
+            line = when_text or ctx.t("uden dato", "no date")
+        by_status.setdefault(visit.status, []).append(line)
+    if municipality:
+        first = held_first[0]
+        day = f" {when(first.date, ctx.lang)}" if first.date else ""
+        if first.status.casefold() == "besøgt":
+            answer.intro = ctx.t(
+                f"KOMBIT besøgte {municipality}{day}.", f"KOMBIT visited {municipality}{day}."
+            )
+        else:
+            answer.intro = ctx.t(
+                f"Intet afholdt besøg hos {municipality} i mine data – status: {first.status}{day}.",
+                f"No visit to {municipality} held in my data – status: {first.status}{day}.",
+            )
+    else:
+        answer.intro = ctx.t(
+            f"{len(shown)} kommunebesøg i mine data (KOMBIT hos de kommunale direktioner).",
+            f"{len(shown)} municipal visits in my data (KOMBIT with the municipal management).",
+        )
+    for status, lines in by_status.items():
+        answer.section(f"{status.capitalize()} ({len(lines)})", lines, inline=municipality is None)
+    for visit in shown[:3]:
+        answer.cite(visit.source, ctx.snapshot.deck_labels)
+    return answer.reply()
