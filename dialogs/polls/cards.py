@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from babel.numbers import format_decimal
+
 from dialogs.cards import Element, card, escape, text_block
 from dialogs.reply import Language, Reply
 from store.polls import PollView, QuestionView
@@ -79,12 +81,18 @@ def mean_score(question: QuestionView) -> tuple[float, int] | None:
     return sum(s * v for s, v in scored) / n, n
 
 
+def decimal(value: float, lang: Language) -> str:
+    """One decimal as each language writes it: "4,0" in Danish, "4.0" in English (babel)."""
+    return format_decimal(value, format="0.0", locale="da_DK" if lang == "da" else "en_GB")
+
+
 def _mean_text(question: QuestionView, lang: Language) -> str:
     mean = mean_score(question)
     if mean is None:
         return ""
     value, n = mean
-    return _t(lang, f"Gennemsnit {value:.1f} af 5 (n = {n})", f"Mean {value:.1f} of 5 (n = {n})")
+    shown = decimal(value, lang)
+    return _t(lang, f"Gennemsnit {shown} af 5 (n = {n})", f"Mean {shown} of 5 (n = {n})")
 
 
 def _counts_line(question: QuestionView) -> str:
@@ -136,7 +144,8 @@ def _means_chart(poll: PollView, lang: Language) -> Element | None:
         return None
     short = [(text if len(text) <= 45 else text[:44] + "…", value) for text, value in means]
     fallback = text_block(
-        "\n\n".join(f"{escape(text)}: {value:.1f}" for text, value in short), size="Small"
+        "\n\n".join(f"{escape(text)}: {decimal(value, lang)}" for text, value in short),
+        size="Small",
     )
     return {
         "type": "Chart.HorizontalBar",
@@ -284,8 +293,8 @@ def poll_text(poll: PollView, now: dt.datetime, lang: Language = "da") -> str:
                 lines.append(
                     _t(
                         lang,
-                        f"  Gennemsnit {mean[0]:.1f} (n = {mean[1]})",
-                        f"  Mean {mean[0]:.1f} (n = {mean[1]})",
+                        f"  Gennemsnit {decimal(mean[0], lang)} (n = {mean[1]})",
+                        f"  Mean {decimal(mean[0], lang)} (n = {mean[1]})",
                     )
                 )
         else:
@@ -358,14 +367,15 @@ def trend_reply(rows: list[tuple[str, dict[str, tuple[float, int]]]], lang: Lang
                 ],
                 "fallback": text_block(
                     "\n\n".join(
-                        f"{escape(label)}: {mean:.1f} (n = {n})" for label, (mean, n) in values
+                        f"{escape(label)}: {decimal(mean, lang)} (n = {n})"
+                        for label, (mean, n) in values
                     ),
                     size="Small",
                 ),
             }
         )
         lines.append(statement)
-        lines += [f"  {label}: {mean:.1f} (n = {n})" for label, (mean, n) in values]
+        lines += [f"  {label}: {decimal(mean, lang)} (n = {n})" for label, (mean, n) in values]
     body.append(
         text_block(
             _t(

@@ -287,7 +287,7 @@ async def test_the_evaluation_template_asks_four_statements_on_a_five_point_scal
     one = {sets[0]["id"]: sets[0]["choices"][2]["value"]}  # only the first statement: 3
     await vote(bot, {**send, **one}, person(2))
     await settle(bot)
-    assert "Gennemsnit 4.0 af 5 (n = 2)" in "\n".join(_strings(latest_card(bot.connector)))
+    assert "Gennemsnit 4,0 af 5 (n = 2)" in "\n".join(_strings(latest_card(bot.connector)))
 
 
 async def test_the_yes_no_maybe_and_rating_templates(bot: BotClient) -> None:
@@ -491,7 +491,7 @@ async def test_meeting_results_the_evaluation_trend_and_the_change_log(bot: BotC
     assert "Frokost?" in text and "Oplæg har været relevante for mig" in text
     trend = await say_in_group(bot, "evaluering: udvikling")
     assert_valid_teams_card(trend.cards[0])
-    assert "25.11.2025: 4.5 (n = 2)" in trend.all_text()
+    assert "25.11.2025: 4,5 (n = 2)" in trend.all_text()  # Danish decimal comma
     log = await bot.ask("log i dag")
     assert "åbnede afstemningen »Frokost?«" in log
     assert "åbnede afstemningen »Hvor enig/uenig er du i følgende udsagn?«" in log

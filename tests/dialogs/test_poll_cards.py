@@ -103,7 +103,9 @@ def test_english_cards_and_the_form_and_trend() -> None:
     )
     assert trend.card is not None
     assert_valid_teams_card(trend.card)
-    assert "PLM nov.: 4.5 (n = 12)" in trend.text
+    assert "PLM nov.: 4,5 (n = 12)" in trend.text
+    english = trend_reply([("PLM Nov", {"Relevant": (4.5, 12)})], "en")
+    assert "PLM Nov: 4.5 (n = 12)" in english.text
     assert "ingen evalueringer" in trend_reply([], "da").text
 
 
