@@ -158,7 +158,7 @@ def preview_text(preview: Preview, lang: Language) -> str:
         )
     if preview.reminders:
         lines.append("")
-        lines.append(_t(lang, "Det er forfaldent:", "Due:"))
+        lines.append(_t(lang, "Det minder jeg om:", "What is due:"))
         lines.extend(f"- {r.title} ({r.target_day:%d.%m.%Y})" for r in preview.reminders)
     if preview.entries:
         lines.append("")

@@ -159,7 +159,9 @@ def _means_chart(poll: PollView, lang: Language) -> Element | None:
     }
 
 
-def visibility_note(poll: PollView, lang: Language) -> str:
+def visibility_note(poll: PollView, lang: Language, *, closed: bool | None = None) -> str:
+    """Who can see what, and whether the results are final. ``closed``: the poll is closed as
+    of now (its closing time may have passed before the closer marked it)."""
     """Say plainly who can see what."""
     if poll.anonymous:
         who = _t(
@@ -173,7 +175,7 @@ def visibility_note(poll: PollView, lang: Language) -> str:
             "Med navn: opretteren kan se, hvem der har stemt hvad (i eksporten).",
             "Named: the creator can see who voted for what (in the export).",
         )
-    if poll.closed_at is not None:
+    if closed or (closed is None and poll.closed_at is not None):
         when = _t(lang, "Resultaterne er endelige.", "The results are final.")
     elif poll.results_hidden:
         when = _t(
@@ -269,7 +271,12 @@ def poll_card(poll: PollView, now: dt.datetime, tz: dt.tzinfo, lang: Language = 
         )
     body.append(text_block(f"**{escape(status)}**", separator=True))
     body.append(
-        text_block(escape(visibility_note(poll, lang)), size="Small", isSubtle=True, spacing="None")
+        text_block(
+            escape(visibility_note(poll, lang, closed=closed)),
+            size="Small",
+            isSubtle=True,
+            spacing="None",
+        )
     )
     if not closed:
         actions.append(

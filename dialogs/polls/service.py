@@ -369,17 +369,19 @@ class PollDialogs:
         parts = [", ".join(labels) for _q, labels in receipt.choices]
         if len(parts) == 1:
             text = _t(poll_lang, f"Din stemme: {parts[0]}", f"Your vote: {parts[0]}")
+            text += _t(
+                poll_lang,
+                " – du kan ændre den, indtil afstemningen lukker.",
+                " – you can change it until the poll closes.",
+            )
         else:
             text = _t(
                 poll_lang,
-                f"Dine svar er gemt ({len(parts)} udsagn).",
-                f"Your answers are saved ({len(parts)} statements).",
+                f"Dine svar er gemt ({len(parts)} udsagn) – du kan ændre dem, indtil "
+                "afstemningen lukker.",
+                f"Your answers are saved ({len(parts)} statements) – you can change them until "
+                "the poll closes.",
             )
-        text += _t(
-            poll_lang,
-            " – du kan ændre den, indtil afstemningen lukker.",
-            " – you can change it until the poll closes.",
-        )
         return ActionOutcome(text, changed_poll=poll_id)
 
     async def _create_from_form(

@@ -90,6 +90,9 @@ def test_hidden_results_show_only_the_number_of_votes_until_closed() -> None:
 def test_a_poll_past_its_closing_time_shows_no_buttons_even_before_the_closer_ran() -> None:
     late = poll_card(view(closes_at=NOW - dt.timedelta(minutes=1)), NOW, TZ)
     assert late.card is not None and "actions" not in late.card
+    # … and it does not say its results still update
+    assert "Resultaterne er endelige" in late.text or "Resultaterne er endelige" in str(late.card)
+    assert "opdateres løbende" not in str(late.card)
 
 
 def test_english_cards_and_the_form_and_trend() -> None:
