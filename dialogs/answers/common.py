@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from dialogs.freshness import STALE_AFTER
@@ -98,9 +99,19 @@ def agreement_name(agreement: Agreement, snapshot: DataSnapshot) -> str:
     return f"{code}: {agreement.title}" if code else agreement.title
 
 
+# The slides mark some titles as provisional; the data keeps that, the bot's answers do not.
+_PROVISIONAL = re.compile(r"^\s*arbejdstitel\s*:\s*", re.IGNORECASE)
+
+
+def shown_title(title: str) -> str:
+    """A task's title as an answer shows it: without the slide's "Arbejdstitel:"."""
+    return _PROVISIONAL.sub("", title)
+
+
 def task_name(task: Task, snapshot: DataSnapshot) -> str:
     project = solution_code(task.solution, snapshot, fallback=task.project)
-    label = f"{task.code} – {task.title}" if task.code else task.title
+    title = shown_title(task.title)
+    label = f"{task.code} – {title}" if task.code else title
     if not project or label.casefold().startswith(project.casefold()):
         return label  # "FLIS: Underskriv …" already names its project
     return f"{project} {label}"

@@ -9,6 +9,7 @@ from dialogs.answers.common import (
     deadline_phrase,
     newest_first_key,
     sentence,
+    shown_title,
     solution_code,
     status_date_note,
     status_word,
@@ -134,7 +135,7 @@ def project_tasks(ctx: Context, solution: str) -> Reply:
         answer.section(
             ctx.t(f"Fra {label}", f"From {label}") if label else "",
             [
-                f"{(t.code + ' – ') if t.code else ''}{t.title} – {deadline_phrase(t.end, ctx)}"
+                f"{(t.code + ' – ') if t.code else ''}{shown_title(t.title)} – {deadline_phrase(t.end, ctx)}"
                 for t in group
             ],
         )
