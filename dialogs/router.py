@@ -46,7 +46,7 @@ from store.audit import AuditLine, AuditLog
 from store.db import is_database_unavailable
 from store.profiles import Profile, Profiles
 from store.repository import Store
-from store.snapshot import DataSnapshot
+from store.snapshot import Agreement, DataSnapshot
 from store.updates import Actor, StatusUpdates, UpdateRefused
 
 log = logging.getLogger(__name__)
@@ -396,12 +396,12 @@ class Dialogs:
                 reply = agreements.municipality_agreement_status(ctx, one, municipality)
                 return with_age_note(reply, snapshot.latest_deck_day, today, lang)
             if 1 < len(found) <= 5:  # one of a few: which one? (never a guess that may be wrong)
-                return ask_which(
+                return ask_which_agreement(
                     text,
-                    [(a.key, agreement_name(a, snapshot)) for a in found],
-                    "agreement",
+                    found,
+                    snapshot,
                     lang,
-                    question_for=lambda key: (
+                    lambda key: (
                         f"har {municipality} underskrevet {key}?"
                         if lang == "da"
                         else f"has {municipality} signed {key}?"
@@ -419,12 +419,12 @@ class Dialogs:
                 reply = agreements.who_agreement(ctx, found[0], signed=said.signed)
                 return with_age_note(reply, snapshot.latest_deck_day, today, lang)
             if 1 < len(found) <= 5:
-                return ask_which(
+                return ask_which_agreement(
                     text,
-                    [(a.key, agreement_name(a, snapshot)) for a in found],
-                    "agreement",
+                    found,
+                    snapshot,
                     lang,
-                    question_for=lambda key: (
+                    lambda key: (
                         f"hvad er fristen for {key}?" if lang == "da" else f"deadline of {key}?"
                     ),
                 )
@@ -474,12 +474,7 @@ class Dialogs:
                     count=said.count,
                 )
             if found:
-                return ask_which(
-                    text,
-                    [(a.key, agreement_name(a, snapshot)) for a in found[:5]],
-                    "agreement",
-                    lang,
-                )
+                return ask_which_agreement(text, found[:5], snapshot, lang)
             if solutions:
                 return agreements.solution_agreements(ctx, solutions[0])
         if intent in (Intent.WHO_TASK, Intent.TASK_DETAILS) and task_keys:
@@ -848,6 +843,18 @@ def ask_which(
         text=question + "\n" + "\n".join(f"- {d}" for _k, d in choices),
         card=card(body, fallback_text=question, actions=actions),
     )
+
+
+def ask_which_agreement(
+    text: str,
+    found: Sequence[Agreement],
+    snapshot: DataSnapshot,
+    lang: Language,
+    question_for: Callable[[str], str] | None = None,
+) -> Reply:
+    """Several agreements fit: a button each, named as people know them."""
+    choices = [(a.key, agreement_name(a, snapshot)) for a in found]
+    return ask_which(text, choices, "agreement", lang, question_for)
 
 
 def _task_word(record: EntityRecord) -> str:
