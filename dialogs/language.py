@@ -1,7 +1,8 @@
 """Danish or English? Decided from the words of the message, Danish when in doubt.
 
 Teams' ``locale`` is the user's UI language, which for many Danish programme leaders is English,
-so the text itself is the better signal.
+so the text itself is the better signal. Words both languages write ("for", "i", "data",
+"status") count for neither.
 """
 
 from __future__ import annotations
@@ -39,15 +40,25 @@ _ENGLISH = frozenset(
         "needs",
         "to",
         "of",
-        "for",
         "in",
         "on",
         "my",
         "our",
         "we",
         "us",
-        "i",
         "am",
+        "programme",
+        "leader",
+        "hello",
+        "hi",
+        "hey",
+        "morning",
+        "thanks",
+        "thank",
+        "all",
+        "municipality",
+        "municipalities",
+        "signature",
         "about",
         "please",
         "show",
@@ -87,7 +98,6 @@ _DANISH = frozenset(
         "på",
         "om",
         "til",
-        "i",
         "med",
         "den",
         "det",
@@ -102,7 +112,22 @@ _DANISH = frozenset(
         "underskrive",
         "underskrevet",
         "datastatus",
-        "data",
+        "frister",
+        "fristen",
+        "ikke",
+        "af",
+        "alle",
+        "vis",
+        "hej",
+        "tak",
+        "godmorgen",
+        "kommune",
+        "kommuner",
+        "kommunen",
+        "mødet",
+        "aftale",
+        "aftalen",
+        "opgave",
     ]
 )
 

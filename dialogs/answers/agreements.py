@@ -187,7 +187,10 @@ def agreements_for_municipality(ctx: Context, municipality: str) -> Reply:
         answer.cite(agreement.source, ctx.snapshot.deck_labels)
     for agreement in missing + signed:
         answer.cite(agreement.signatures[municipality].source, ctx.snapshot.deck_labels)
-    answer.show_all_question = f"hvilke aftaler mangler {municipality} at underskrive vis alle"
+    answer.show_all_question = ctx.t(
+        f"hvilke aftaler mangler {municipality} at underskrive vis alle",
+        f"which agreements does {municipality} still need to sign show all",
+    )
     return answer.reply()
 
 
@@ -298,8 +301,17 @@ def who_agreement(
             )
         )
     answer.cite(any_status.source, ctx.snapshot.deck_labels)
-    verb = "har underskrevet" if signed else "mangler at underskrive"
-    answer.show_all_question = f"hvem {verb} {agreement.key} vis alle"
+    answer.show_all_question = (
+        ctx.t(
+            f"hvem har underskrevet {agreement.key} vis alle",
+            f"who has signed {agreement.key} show all",
+        )
+        if signed
+        else ctx.t(
+            f"hvem mangler at underskrive {agreement.key} vis alle",
+            f"who has not signed {agreement.key} show all",
+        )
+    )
     return answer.reply()
 
 

@@ -121,3 +121,10 @@ async def test_a_region_narrows_who_is_missing(bot: BotClient) -> None:
         "hvor mange kommuner i Nordjylland mangler at underskrive tilslutningsaftalen?"
     )
     assert "8 kommuner i Region Nordjylland mangler at underskrive." in north
+
+
+async def test_show_all_in_an_english_conversation_asks_in_english(bot: BotClient) -> None:
+    answer = await bot.ask("who has not signed the data standards agreement?")
+    assert "who has not signed A002-01 show all" in answer  # the button's question
+    everything = await bot.ask("who has not signed A002-01 show all")
+    assert "Signature missing (83)" in everything and "Mangler underskrift" not in everything
