@@ -211,7 +211,7 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         """Remember where the bot was added; introduce it when that is a personal chat."""
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
-        if not any(m.id == bot_id for m in members_added):
+        if not _names(members_added, bot_id):
             return
         if self._reminders is not None:
             await self._reminders.installed(turn_context, is_personal(activity))
@@ -225,7 +225,7 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
         """The bot was removed: it may no longer speak there (nor in a team's channels)."""
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else ""
-        if self._reminders is not None and any(m.id == bot_id for m in members_removed):
+        if self._reminders is not None and _names(members_removed, bot_id):
             await self._reminders.removed(turn_context, is_personal(activity), uninstalled=False)
 
     async def on_installation_update_add(self, turn_context: TurnContext) -> None:
@@ -239,3 +239,10 @@ class KombitBot(ActivityHandler):  # type: ignore[misc]
             await self._reminders.removed(
                 turn_context, is_personal(turn_context.activity), uninstalled=True
             )
+
+
+def _names(members: list[ChannelAccount] | None, account_id: str) -> bool:
+    """Whether a member list (which a malformed activity may fill with nulls) names the id."""
+    return bool(account_id) and any(
+        getattr(member, "id", None) == account_id for member in members or []
+    )

@@ -300,3 +300,18 @@ async def test_a_request_line_or_header_over_8_kb_is_400_and_one_warning_not_a_t
     refused = [r for r in caplog.records if "malformed HTTP request" in r.getMessage()]
     assert len(refused) == 1 and refused[0].levelno == logging.WARNING
     assert "Aftaler – Vejle" in await bot.ask("Hvilke aftaler mangler Vejle at underskrive?")
+
+
+@pytest.mark.parametrize(
+    "members", [[None], [None, {"id": "x"}], [{"name": "no id"}], "not a list", [7]]
+)
+async def test_a_member_list_full_of_nulls_is_answered_without_an_error(
+    bot: BotClient, members: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    activity = teams_activity("conversation-update-bot-added-personal", bot.connector)
+    activity["membersAdded"] = members
+    activity["membersRemoved"] = members
+    with caplog.at_level(logging.ERROR):
+        response = await bot.http.post("/api/messages", json=activity)
+    assert response.status < 500
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
