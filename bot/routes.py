@@ -49,11 +49,9 @@ def valid_service_url(url: object, addresses: AddressPolicy = CONNECTOR_ADDRESSE
 
 
 def _url_segment_safe(value: str) -> bool:
-    return (
-        0 < len(value) <= 1024
-        and not any(c in "/\\?#" or ord(c) < 32 or ord(c) == 127 for c in value)
-        and bool(value.strip(" ."))
-    )
+    """What a plain id (``plain_id``: printable ASCII, bounded) may still hold that a URL
+    segment may not: a slash, query or fragment mark, or only dots."""
+    return not any(c in "/\\?#" for c in value) and bool(value.strip(" ."))
 
 
 def addressed(activity: Activity) -> bool:
@@ -66,8 +64,8 @@ def addressed(activity: Activity) -> bool:
         if optional is not None and not plain_id(optional):
             return False
     # The conversation and activity ids become segments of the reply URL: no slashes, query or
-    # fragment marks, control characters or dot-only segments (Teams ids look like
-    # "19:…@thread.tacv2;messageid=…" or "f:17b9…").
+    # fragment marks or dot-only segments (Teams ids look like "19:…@thread.tacv2;messageid=…"
+    # or "f:17b9…").
     ids = [activity.conversation.id] + ([activity.id] if activity.id is not None else [])
     return all(isinstance(i, str) and _url_segment_safe(i) for i in ids)
 
