@@ -72,6 +72,37 @@ _ENGLISH = frozenset(
         "meeting",
         "can",
         "you",
+        "have",
+        "has",
+        "wave",
+        "go",
+        "live",
+        "contact",
+        "visit",
+        "visits",
+        "visited",
+        "there",
+        "any",
+        "anything",
+        "before",
+        "after",
+        "month",
+        "today",
+        "now",
+        "were",
+        "was",
+        "it",
+        "a",
+        "an",
+        "should",
+        "from",
+        "work",
+        "i'm",
+        "signed",
+        "completed",
+        "mark",
+        "as",
+        "for",
     ]
 )
 _DANISH = frozenset(
@@ -128,15 +159,66 @@ _DANISH = frozenset(
         "aftale",
         "aftalen",
         "opgave",
+        "der",
+        "måned",
+        "dag",
+        "gik",
+        "bølge",
+        "kom",
+        "blev",
+        "bliver",
+        "hos",
+        "må",
+        "man",
+        "nu",
+        "før",
+        "efter",
+        "være",
+        "noget",
+        "nogen",
+        "også",
+        "fra",
+        "kontakt",
+        "besøg",
+        "møder",
+        "glem",
+        "mig",
+        "min",
+        "slet",
+        "lige",
+        "hvornår",
+        "sidst",
+        "seneste",
+        "dagsorden",
+        "deltog",
+        "ud",
+        "sige",
+        "mener",
     ]
 )
 
 
+_FOLD = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+_PAIRS = re.compile(r"aa|oe")
+
+
+def _folded(word: str) -> str:
+    """ "næste", "naeste" and "naste" alike, so Danish typed without æøå still counts."""
+    return _PAIRS.sub(lambda m: m.group()[0], word.translate(_FOLD))
+
+
+# Folded, "før" is "for", which both languages write: such words count for neither.
+_NEUTRAL = frozenset(["for", "i", "data", "status", "a", "man"])
+_DANISH_FOLDED = frozenset(_folded(w) for w in _DANISH) - _ENGLISH - _NEUTRAL
+
+
 def detect_language(text: str) -> Language:
+    """Danish or English from the words of ``text`` (best with the names taken out, since
+    "Hillerød" says nothing about the language of "deadlines for Hillerød next month")."""
     lowered = text.casefold()
     if re.search(r"[æøå]", lowered):
         return "da"
     words = _WORD.findall(lowered)
-    english = sum(w in _ENGLISH for w in words)
-    danish = sum(w in _DANISH for w in words)
+    english = sum(w in _ENGLISH and w not in _NEUTRAL for w in words)
+    danish = sum(_folded(w) in _DANISH_FOLDED for w in words)
     return "en" if english > danish else "da"

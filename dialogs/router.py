@@ -1,16 +1,15 @@
-"""From a message's text to a reply: understand, decide, answer.
+"""From a message's text to a reply: understand, rank, answer.
 
-Understanding is done in three passes over the text — the time period it names
-(:mod:`dialogs.timeexpr`), the things it names (:mod:`dialogs.entities`, built once per data
-version) and what it asks (:mod:`dialogs.intents`) — then one answer function is chosen.
-A name that could mean two things is asked back, never guessed.
+The text is understood once (:func:`dialogs.questions.understanding.understand`: period, names,
+cues), every declared question type is scored against it (:mod:`dialogs.questions.ranker`) and
+the best one answers. A name that could mean two things is asked back, never guessed; two
+question types that fit equally well are offered as buttons.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import datetime as dt
 import logging
 import re
@@ -19,16 +18,18 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dialogs.answer import Answer
-from dialogs.answers import agreements, deadlines, frozen, meetings, people, tasks
 from dialogs.answers.common import SIGNATURE_WORDS, TASK_WORDS, Context, agreement_name, task_name
 from dialogs.cards import ask_action, card, escape, text_block
 from dialogs.data_status import data_status_reply
-from dialogs.entities import EntityIndex, EntityKind, EntityRecord, Mention
+from dialogs.entities import EntityIndex, EntityKind, Mention
 from dialogs.freshness import with_age_note
 from dialogs.help import help_reply
 from dialogs.index import build_index
-from dialogs.intents import Intent, Signals, classify, signals
 from dialogs.language import detect_language
+from dialogs.questions.asking import ask_back, ask_which, not_understood
+from dialogs.questions.catalogue import Asked
+from dialogs.questions.ranker import Ranked, examples, near_tie, ranked, suggestion
+from dialogs.questions.understanding import Understanding, understand
 from dialogs.reply import Language, Reply
 from dialogs.self_report import (
     CANCEL,
@@ -41,12 +42,11 @@ from dialogs.self_report import (
     saved_reply,
     undone_reply,
 )
-from dialogs.timeexpr import Period, find_period
 from store.audit import AuditLine, AuditLog
 from store.db import is_database_unavailable
 from store.profiles import Profile, Profiles
 from store.repository import Store
-from store.snapshot import Agreement, DataSnapshot
+from store.snapshot import DataSnapshot
 from store.updates import Actor, StatusUpdates, UpdateRefused
 
 log = logging.getLogger(__name__)
@@ -71,41 +71,6 @@ COMMANDS: dict[str, tuple[Command, Language]] = {
     "how old is the data": ("data_status", "en"),
 }
 _PUNCTUATION = re.compile(r"[?!.,:;]+")
-_WAVE_CODE = re.compile(
-    r"\b(?:bølge|boelge|bolge|wave|rul)\s+([A-Za-z]?\d{1,2}|[A-Za-z]+\s?\d?)\b", re.I
-)
-MAX_TEXT = 500  # longer messages are answered from their first part
-
-EXAMPLES: dict[Language, list[str]] = {
-    "da": [
-        "Hvilke aftaler mangler Vejle at underskrive?",
-        "Hvem mangler at underskrive tilslutningsaftalen om datastandarder?",
-        "Status på ADG_0",
-        "Hvilke KLIK-opgaver har SAPA?",
-        "Hvad har deadline i december 2025?",
-        "Hvornår er næste frozen zone?",
-        "Hvad kan vi ikke i frozen zone?",
-        "Hvad er vores opgaver fra sidste møde?",
-        "Hvem kan jeg spørge om VALG?",
-        "Hvornår gik Vejle live på KY?",
-        "Hvilke kommuner var i bølge B3?",
-        "Jeg er programleder i Vejle",
-    ],
-    "en": [
-        "Which agreements does Vejle still need to sign?",
-        "Who has not signed the data standards agreement?",
-        "Status of ADG_0",
-        "Which KLIK tasks does SAPA have?",
-        "What is due in December 2025?",
-        "When is the next frozen zone?",
-        "What can't we do in a frozen zone?",
-        "What are our tasks from the last meeting?",
-        "Who can I ask about VALG?",
-        "When did Vejle go live on KY?",
-        "Which municipalities were in wave B3?",
-        "I am programme leader for Vejle",
-    ],
-}
 
 
 def recognise(text: str) -> tuple[Command, Language] | None:
@@ -121,112 +86,6 @@ class User:
     teams_user_id: str = ""
     name: str = ""
     conversation_id: str = ""
-
-
-# What may stand around a municipality's name in "what about Vejle?" (the overview): anything
-# else asks something the overview does not answer.
-_OVERVIEW_WORDS = frozenset(
-    [
-        "hvad",
-        "med",
-        "om",
-        "status",
-        "for",
-        "på",
-        "paa",
-        "kommune",
-        "kommunen",
-        "kommunes",
-        "overblik",
-        "oversigt",
-        "hvordan",
-        "går",
-        "gaar",
-        "det",
-        "og",
-        "står",
-        "staar",
-        "til",
-        "hos",
-        "i",
-        "vi",
-        "os",
-        "vores",
-        "mangler",
-        "har",
-        "er",
-        "noget",
-        "nyt",
-        "seneste",
-        "åbent",
-        "aabent",
-        "udestående",
-        "udestaaende",
-        "what",
-        "about",
-        "how",
-        "is",
-        "are",
-        "doing",
-        "the",
-        "of",
-        "in",
-        "for",
-        "we",
-        "us",
-        "our",
-        "missing",
-        "open",
-        "outstanding",
-        "anything",
-        "new",
-        "latest",
-        "status",
-        "overview",
-        "summary",
-        "with",
-        "at",
-        "has",
-        "have",
-        "tell",
-        "me",
-        "om",
-    ]
-)
-_WORDS = re.compile(r"[^\W\d_]+")
-
-
-def _asks_something_else(text: str, mentions: list[Mention]) -> bool:
-    """Words besides the names and the overview's own words: the question asks for more."""
-    for mention in sorted(mentions, key=lambda m: m.span, reverse=True):
-        text = _blank(text, mention.span)
-    return any(w.casefold() not in _OVERVIEW_WORDS for w in _WORDS.findall(text))
-
-
-def _short_question_names(index: EntityIndex, text: str, mentions: list[Mention]) -> list[Mention]:
-    """In a question of a few words, a municipality's name written in lower case is the
-    municipality ("aftaler vejen" is Vejen), which running text would read as an ordinary word
-    ("i vejen"). Only exact names, never a typo's guess."""
-    words = list(_WORDS.finditer(text))
-    if len(words) > 4 or any(m.kind == "municipality" for m in mentions):
-        return mentions
-    for word in words:
-        if len(word.group()) < 4 or any(m.span[0] <= word.start() < m.span[1] for m in mentions):
-            continue
-        if index.names_exactly(word.group(), "municipality"):
-            found = index.lookup(word.group(), "municipality")
-            if found is not None:
-                placed = dataclasses.replace(found, span=(word.start(), word.end()))
-                return sorted([*mentions, placed], key=lambda m: m.span)
-    return mentions
-
-
-def _blank(text: str, span: tuple[int, int]) -> str:
-    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
-
-
-def _replacement(mention: Mention, choice_key: str, choice_display: str) -> str:
-    return choice_display if mention.kind in ("municipality", "solution", "region") else choice_key
 
 
 class Dialogs:
@@ -322,7 +181,6 @@ class Dialogs:
             return Reply(text=OUTAGE[detect_language(text)])
 
     async def _respond(self, text: str, user: User) -> Reply:
-        text = text[:MAX_TEXT]
         command = recognise(text)
         if command is not None:
             name, lang = command
@@ -341,201 +199,50 @@ class Dialogs:
         today = self._clock().date()
         if AUDIT.match(text):
             return await self._audit(text, lang, snapshot, user)
-        period = find_period(text, today)
-        searchable = _blank(text, period.span) if period else text
-        index = self._entity_index(snapshot)
-        mentions = _short_question_names(index, searchable, index.find(searchable))
-        intent = classify(text, {m.kind for m in mentions}, period is not None)
-        if intent is None:
-            return not_understood(text, mentions, lang)
-        ambiguous = next((m for m in mentions if m.ambiguous), None)
-        if ambiguous is not None and intent is not Intent.WHOAMI:
-            return ask_back(text, ambiguous, lang)
-        if intent is Intent.MUNICIPALITY_OVERVIEW and _asks_something_else(searchable, mentions):
-            # "Hvor mange indbyggere har Vejle?": a municipality, and a question the data
-            # cannot answer — not that municipality's agreement list.
-            return not_understood(text, mentions, lang, unanswerable=True)
-        said = signals(text)
-        ctx = Context(snapshot, today, lang, show_all=said.show_all)
-        resolved: dict[str, list[str]] = {}
-        for mention in mentions:
-            if mention.resolved is not None:
-                resolved.setdefault(mention.kind, []).append(mention.resolved.key)
-        named = resolved.get("municipality", [])
-        municipality: str | None = named[0] if named else None
-        municipality_span = next(
-            (m.span for m in mentions if m.kind == "municipality" and m.resolved is not None),
-            None,
-        )
-        we = said.we and municipality is None
+        u = understand(text, self._entity_index(snapshot), today)
+        lang = u.lang
+        candidates = ranked(u, past_period=u.period is not None and u.period.start <= today)
+        top = candidates[0].answer.name if candidates else None
+        ambiguous = u.ambiguous
+        if ambiguous is not None and top not in ("whoami", "forget_me"):
+            return ask_back(u.text, ambiguous, lang)
+        named = [m for m in u.mentions if m.resolved is not None]
+        if not candidates:
+            # Names understood and nothing that answers them: say so, never answer another
+            # question ("Hvor mange indbyggere har Vejle?" is not Vejle's agreement list).
+            return not_understood(
+                u.text, named, lang, list(examples(lang)), unanswerable=bool(named)
+            )
+        if near_tie(candidates):
+            offered = _did_you_mean(u, candidates[:2], lang)
+            if offered is not None:
+                return offered
+        municipality = u.first("municipality")
         profile: Profile | None = None
-        if intent in (Intent.WHOAMI, Intent.FORGET_ME, Intent.REGISTER) or we:
+        if top in ("whoami", "forget_me", "register") or (u.has("we") and municipality is None):
             profile = await self._profiles.get(user.aad_object_id)
-        if intent is Intent.WHOAMI:
+        if top == "whoami":
             return whoami(profile, lang)
-        if intent is Intent.FORGET_ME:
+        if top == "forget_me":
             return await self._forget(user, profile, lang)
-        if intent is Intent.REGISTER:
+        if top == "register":
             return await self._register(user, municipality, lang)
-        if we and profile is not None:
+        if municipality is None and profile is not None and u.has("we"):
             municipality = profile.municipality
-        elif we and intent in NEEDS_MUNICIPALITY:
-            return who_is_we(lang)
-        if intent is Intent.SELF_REPORT:
-            return await self._self_report(ctx, text, resolved, municipality, user)
-        if municipality and said.about_one and intent in ABOUT_A_MUNICIPALITY:
-            found = agreements.find_agreements(
-                ctx,
-                _blank(text, municipality_span) if municipality_span else text,
-                resolved.get("solution", []),
-                resolved.get("agreement", []),
-                strict=True,
-            )
-            one = agreements.pick_one(found)
-            if one is not None:
-                reply = agreements.municipality_agreement_status(ctx, one, municipality)
+        ctx = Context(snapshot, today, lang, show_all=u.has("show_all"))
+        if top == "self_report":
+            return await self._self_report(ctx, u, municipality, user)
+        asked = Asked(u, ctx, municipality)
+        for candidate in candidates:
+            answer = candidate.answer
+            if answer.answer is None:
+                continue
+            if "municipality" in answer.needs and municipality is None:
+                return who_is_we(lang)  # "vi" with no municipality registered
+            reply = answer.answer(asked)
+            if reply is not None:
                 return with_age_note(reply, snapshot.latest_deck_day, today, lang)
-            if 1 < len(found) <= 5:  # one of a few: which one? (never a guess that may be wrong)
-                return ask_which_agreement(
-                    text,
-                    found,
-                    snapshot,
-                    lang,
-                    lambda key: (
-                        f"har {municipality} underskrevet {key}?"
-                        if lang == "da"
-                        else f"has {municipality} signed {key}?"
-                    ),
-                )
-        if intent is Intent.DEADLINES and (
-            resolved.get("agreement") or agreements.names_a_kind(text)
-        ):
-            # "Hvad er fristen for FLIS-databehandleraftalen?" asks when about one agreement;
-            # when a few fit, which one (a signature list says nothing about whose deadline).
-            found = agreements.find_agreements(
-                ctx, text, resolved.get("solution", []), resolved.get("agreement", []), strict=True
-            )
-            if len(found) == 1:
-                reply = agreements.who_agreement(ctx, found[0], signed=said.signed)
-                return with_age_note(reply, snapshot.latest_deck_day, today, lang)
-            if 1 < len(found) <= 5:
-                return ask_which_agreement(
-                    text,
-                    found,
-                    snapshot,
-                    lang,
-                    lambda key: (
-                        f"hvad er fristen for {key}?" if lang == "da" else f"deadline of {key}?"
-                    ),
-                )
-        reply = self._dispatch(intent, ctx, text, resolved, municipality, period, said)
-        return with_age_note(reply, snapshot.latest_deck_day, today, lang)
-
-    def _dispatch(
-        self,
-        intent: Intent,
-        ctx: Context,
-        text: str,
-        resolved: dict[str, list[str]],
-        municipality: str | None,
-        period: Period | None,
-        said: Signals,
-    ) -> Reply:
-        snapshot = ctx.snapshot
-        solutions = resolved.get("solution", [])
-        if len(solutions) > 1 and "klik" in solutions:
-            # "which KLIK tasks does SAPA have?": KLIK names the task system, not the project.
-            solutions = [s for s in solutions if s != "klik"]
-        task_keys = resolved.get("task", [])
-        lang = ctx.lang
-        if (
-            intent in (Intent.AGREEMENTS_FOR_MUNICIPALITY, Intent.MUNICIPALITY_OVERVIEW)
-            and municipality
-        ):
-            return agreements.agreements_for_municipality(ctx, municipality)
-        if intent is Intent.MUNICIPALITY_TASKS and municipality:
-            return tasks.municipality_tasks(ctx, municipality)
-        if intent in (
-            Intent.WHO_AGREEMENT,
-            Intent.SOLUTION_AGREEMENTS,
-            Intent.AGREEMENTS_FOR_MUNICIPALITY,
-        ):
-            if intent is Intent.SOLUTION_AGREEMENTS and solutions:
-                return agreements.solution_agreements(ctx, solutions[0])
-            found = agreements.find_agreements(ctx, text, solutions, resolved.get("agreement", []))
-            one = agreements.pick_one(found)
-            if one is not None:
-                regions = resolved.get("region", [])
-                return agreements.who_agreement(
-                    ctx,
-                    one,
-                    signed=said.signed,
-                    region=regions[0] if regions else None,
-                    count=said.count,
-                )
-            if found:
-                return ask_which_agreement(text, found[:5], snapshot, lang)
-            if solutions:
-                return agreements.solution_agreements(ctx, solutions[0])
-        if intent in (Intent.WHO_TASK, Intent.TASK_DETAILS) and task_keys:
-            task = snapshot.tasks[task_keys[0]]
-            return (
-                tasks.who_task(ctx, task)
-                if intent is Intent.WHO_TASK
-                else tasks.task_details(ctx, task)
-            )
-        if intent is Intent.PROJECT_TASKS and solutions:
-            return tasks.project_tasks(ctx, solutions[0])
-        if intent is Intent.DEADLINES or (
-            period is not None and intent is Intent.MUNICIPALITY_TASKS
-        ):
-            if period is not None:
-                start, end, label = period.start, period.end, period.label(lang)
-            else:
-                start, end = ctx.today, ctx.today + dt.timedelta(days=30)
-                label = ctx.t("de næste 30 dage", "in the next 30 days")
-            return deadlines.deadlines(ctx, start, end, label, municipality)
-        if intent is Intent.FROZEN_NEXT:
-            return frozen.frozen_next(ctx)
-        if intent is Intent.FROZEN_NOW:
-            return frozen.frozen_now(ctx)
-        if intent is Intent.FROZEN_BLOCKED:
-            return frozen.frozen_blocked(ctx)
-        meeting_intents = (
-            Intent.MEETING_NEXT,
-            Intent.MEETING_LAST,
-            Intent.MEETING_AGENDA,
-            Intent.MEETING_ACTIONS,
-        )
-        if intent in meeting_intents and period is not None and period.start <= ctx.today:
-            # "mødet i marts 2024", "opgaver fra mødet i maj 2023": that meeting.
-            return meetings.meeting_in_period(
-                ctx,
-                period.start,
-                period.end,
-                period.label(lang),
-                actions=intent is Intent.MEETING_ACTIONS,
-            )
-        if intent is Intent.MEETING_NEXT:
-            return meetings.meeting_next(ctx)
-        if intent in (Intent.MEETING_LAST, Intent.MEETING_AGENDA):
-            return meetings.meeting_last(ctx, agenda=intent is Intent.MEETING_AGENDA)
-        if intent is Intent.MEETING_ACTIONS:
-            return meetings.meeting_actions(ctx)
-        if intent is Intent.VISITS:
-            return meetings.visits(ctx, municipality)
-        if intent is Intent.CONTACT:
-            codes = [snapshot.solutions[s].code for s in solutions if s in snapshot.solutions]
-            return people.contacts_for(ctx, text, codes)
-        if intent is Intent.ROLLOUT_WHEN and municipality:
-            return people.rollout_for_municipality(ctx, municipality, solutions)
-        if intent is Intent.ROLLOUT_WAVE:
-            match = _WAVE_CODE.search(text)
-            if match:
-                return people.rollout_wave(ctx, match.group(1).strip(), solutions)
-        if municipality:
-            return agreements.agreements_for_municipality(ctx, municipality)
-        return not_understood(text, [], lang)
+        return not_understood(u.text, named, lang, list(examples(lang)), unanswerable=bool(named))
 
     async def _audit(self, text: str, lang: Language, snapshot: DataSnapshot, user: User) -> Reply:
         """``log for Vejle`` / ``log i dag``: the audit log, for KOMBIT admins only."""
@@ -569,13 +276,10 @@ class Dialogs:
         return answer.reply()
 
     async def _self_report(
-        self,
-        ctx: Context,
-        text: str,
-        resolved: dict[str, list[str]],
-        municipality: str | None,
-        user: User,
+        self, ctx: Context, u: Understanding, municipality: str | None, user: User
     ) -> Reply:
+        text = u.text
+        read = f"{text}\n{u.words}"  # with typos in ordinary words repaired ("fuldøfrt")
         if municipality is None:
             profile = await self._profiles.get(user.aad_object_id)
             municipality = profile.municipality if profile else None
@@ -593,16 +297,16 @@ class Dialogs:
                 )
         parsed = parse_change(
             ctx,
-            text,
+            read,
             municipality,
-            resolved.get("task", []),
-            resolved.get("solution", []),
-            resolved.get("agreement", []),
+            u.keys("task"),
+            u.keys("solution"),
+            u.keys("agreement"),
         )
         if isinstance(parsed, Problem):
             return Reply(text=parsed.text)
         if isinstance(parsed, list):
-            return ask_which(text, parsed, "agreement", ctx.lang, lambda key: f"{text} {key}")
+            return ask_which(parsed, "agreement", ctx.lang, lambda key: f"{text} {key}")
         actor = Actor(user.aad_object_id, user.name, user.conversation_id)
         action_id = await self._updates.propose(parsed, actor, self._clock())
         return confirmation_card(parsed, action_id, ctx)
@@ -687,24 +391,6 @@ class Dialogs:
             else "I have forgotten your municipality."
         )
 
-
-# Intents where "vi"/"we" must mean a municipality; elsewhere ("hvad kan vi ikke i frozen
-# zone?") it is just a way of speaking.
-NEEDS_MUNICIPALITY = frozenset(
-    {
-        Intent.AGREEMENTS_FOR_MUNICIPALITY,
-        Intent.MUNICIPALITY_OVERVIEW,
-        Intent.MUNICIPALITY_TASKS,
-        Intent.ROLLOUT_WHEN,
-        Intent.SELF_REPORT,
-    }
-)
-
-# Intents where a named municipality and one named agreement ask for that municipality's
-# status on it ("Har Odense skrevet under på FLIS-databehandleraftalen?").
-ABOUT_A_MUNICIPALITY = frozenset(
-    {Intent.AGREEMENTS_FOR_MUNICIPALITY, Intent.MUNICIPALITY_OVERVIEW, Intent.WHO_AGREEMENT}
-)
 
 OUTAGE: dict[Language, str] = {
     "da": "Jeg kan ikke slå det op lige nu – prøv igen om lidt.",
@@ -804,122 +490,15 @@ def who_is_we(lang: Language) -> Reply:
     )
 
 
-def ask_back(text: str, mention: Mention, lang: Language) -> Reply:
-    """ "Mente du Vejle eller Vejen?" – each button asks the original question with that name."""
-    choices = [c.record for c in mention.candidates][:5]
-    names = [c.display for c in choices]
-    joined = " eller ".join(names) if lang == "da" else " or ".join(names)
-    question = f"Mente du {joined}?" if lang == "da" else f"Did you mean {joined}?"
-    actions = [
-        ask_action(
-            choice.display[:60],
-            text[: mention.span[0]]
-            + _replacement(mention, choice.key, choice.display)
-            + text[mention.span[1] :],
-        )
-        for choice in choices
-    ]
-    fallback = question
-    body = [text_block(escape(question), weight="Bolder")]
-    return Reply(text=fallback, card=card(body, fallback_text=fallback, actions=actions))
-
-
-def ask_which(
-    text: str,
-    choices: list[tuple[str, str]],
-    kind: str,
-    lang: Language,
-    question_for: Callable[[str], str] | None = None,
-) -> Reply:
-    """Several agreements fit: one button each, asking again with that agreement named."""
-    question = "Hvilken aftale mener du?" if lang == "da" else "Which agreement do you mean?"
-    if kind != "agreement":
-        question = "Hvilken mener du?" if lang == "da" else "Which one do you mean?"
-    ask = "hvem mangler at underskrive" if lang == "da" else "who has not signed"
-    rewrite = question_for or (lambda key: f"{ask} {key}")
-    actions = [ask_action(display[:60], rewrite(key)) for key, display in choices]
-    body = [text_block(escape(question), weight="Bolder")]
-    return Reply(
-        text=question + "\n" + "\n".join(f"- {d}" for _k, d in choices),
-        card=card(body, fallback_text=question, actions=actions),
-    )
-
-
-def ask_which_agreement(
-    text: str,
-    found: Sequence[Agreement],
-    snapshot: DataSnapshot,
-    lang: Language,
-    question_for: Callable[[str], str] | None = None,
-) -> Reply:
-    """Several agreements fit: a button each, named as people know them."""
-    choices = [(a.key, agreement_name(a, snapshot)) for a in found]
-    return ask_which(text, choices, "agreement", lang, question_for)
-
-
-def _task_word(record: EntityRecord) -> str:
-    """How a user names a task: its code ("ADG_0"), never its internal key."""
-    codes = [name for name in record.names if name != record.key]
-    return codes[0] if codes else record.display
-
-
-def not_understood(
-    text: str, mentions: list[Mention], lang: Language, *, unanswerable: bool = False
-) -> Reply:
-    """Never a bare "I don't understand": suggestions built from what the question named.
-    ``unanswerable``: the question was understood well enough to know the data cannot answer
-    it (it names a municipality and asks something else), and the reply says so."""
-    suggestions: list[str] = []
-    for mention in mentions:
-        record = mention.resolved
-        if record is None:
-            continue
-        if record.kind == "municipality":
-            suggestions += [
-                f"Hvilke aftaler mangler {record.display} at underskrive?"
-                if lang == "da"
-                else f"Which agreements does {record.display} still need to sign?",
-                f"Hvilke KLIK-opgaver har {record.display}?"
-                if lang == "da"
-                else f"Which KLIK tasks does {record.display} have?",
-            ]
-        elif record.kind == "solution":
-            suggestions.append(
-                f"Hvilke KLIK-opgaver har {record.display}?"
-                if lang == "da"
-                else f"Which KLIK tasks does {record.display} have?"
-            )
-        elif record.kind == "task":
-            suggestions.append(
-                f"Status på {_task_word(record)}"
-                if lang == "da"
-                else f"Status of {_task_word(record)}"
-            )
-    from rapidfuzz import fuzz, process
-
-    for example, _score, _i in process.extract(
-        text, EXAMPLES[lang], scorer=fuzz.token_set_ratio, limit=3
-    ):
-        if example not in suggestions:
-            suggestions.append(example)
-    suggestions = suggestions[:4]
-    title = (
-        "Det forstod jeg ikke helt. Mente du …?"
-        if lang == "da"
-        else "I did not quite get that. Did you mean …?"
-    )
-    if unanswerable:
-        title = (
-            "Det kan jeg ikke svare på: jeg kender KOMBITs KLIK-opgaver, aftaler, frozen zones, "
-            "møder og kontakter. Det kan jeg svare på:"
-            if lang == "da"
-            else "I cannot answer that: I know KOMBIT's KLIK tasks, agreements, frozen zones, "
-            "meetings and contacts. This I can answer:"
-        )
-    more = (
-        "Skriv »hjælp« for flere eksempler." if lang == "da" else "Type »help« for more examples."
-    )
-    answer = Answer(title=title, lang=lang, limit=None, notes=[more])
-    answer.buttons = [(suggestion, suggestion) for suggestion in suggestions]
-    listed = "\n".join(f"- {suggestion}" for suggestion in suggestions)
-    return Reply(text=f"{title}\n{listed}\n{more}", card=answer.reply().card)
+def _did_you_mean(u: Understanding, two: list[Ranked], lang: Language) -> Reply | None:
+    """Two question types fit equally well: "Mente du …?" with a button for each, the type's
+    example filled with the question's own names; None when an example cannot be filled."""
+    questions = [suggestion(r.answer, u, lang) for r in two]
+    options = [q for q in questions if q is not None]
+    if len(options) < 2:
+        return None
+    title = "Mente du …?" if lang == "da" else "Did you mean …?"
+    actions = [ask_action(q[:60], q) for q in options]
+    fallback = title + "\n" + "\n".join(f"- {q}" for q in options)
+    body = [text_block(escape(title), weight="Bolder")]
+    return Reply(text=fallback, card=card(body, fallback_text=title, actions=actions))

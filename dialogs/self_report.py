@@ -21,9 +21,13 @@ CANCEL = "cancel"
 UNDO = "undo"
 
 _SIGNED = re.compile(r"underskrevet|skrevet under|signed", re.I)
-_NOT_STARTED = re.compile(r"ikke påbegyndt|ikke paabegyndt|not started", re.I)
-_STARTED = re.compile(r"påbegyndt|paabegyndt|started|i gang", re.I)
-_COMPLETED = re.compile(r"fuldført|fuldfoert|færdig|faerdig|completed|done|finished|løst", re.I)
+_NOT_STARTED = re.compile(r"ikke p(?:å|aa|a)begyndt|not started", re.I)
+_STARTED = re.compile(r"p(?:å|aa|a)begyndt|started|i gang", re.I)
+_COMPLETED = re.compile(
+    r"fuldf(?:ø|oe|o)rt|f(?:æ|ae|a)rdig|completed|done|finished|l(?:ø|oe|o)st|lavet|klaret"
+    r"|afsluttet",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -218,6 +218,15 @@ def who_agreement(
         facts.append(ctx.t(f"udsendt til {agreement.sent_to}", f"sent to {agreement.sent_to}"))
     answer.intro = sentence("; ".join(facts)) + "."
     if not agreement.signatures:
+        if count:  # "hvor mange …?": the answer to that first — the number is not known
+            answer.intro = (
+                ctx.t(
+                    "Antallet er ukendt: der findes ingen liste pr. kommune for denne aftale.",
+                    "The number is unknown: there is no list per municipality for this agreement.",
+                )
+                + " "
+                + answer.intro
+            )
         answer.section(
             ctx.t("Status ukendt", "Status unknown"),
             [],

@@ -69,7 +69,7 @@ def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
     terms |= {danish for english, danish in _ENGLISH_TOPICS.items() if english in text.casefold()}
 
     def score(contact: Contact) -> int:
-        topic = f"{contact.role_or_topic} {contact.address}".casefold()
+        topic = f"{contact.role_or_topic} {contact.address} {contact.name}".casefold()
         return sum(1 for term in terms if term in topic)
 
     matches = sorted(

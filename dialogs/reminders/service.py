@@ -17,6 +17,7 @@ from typing import Final
 from babel.dates import format_date
 
 from dialogs.answers.common import Context, agreement_name, task_name
+from dialogs.questions.asking import ask_back
 from dialogs.reminders.buttons import DoneClick, Forged, SeenClick, SnoozeClick, read_click
 from dialogs.reminders.commands import (
     ListConversations,
@@ -44,7 +45,7 @@ from dialogs.reminders.topics import (
     searchable,
 )
 from dialogs.reply import Language, Reply
-from dialogs.router import NO_IDENTITY, OUTAGE, Dialogs, User, ask_back
+from dialogs.router import NO_IDENTITY, OUTAGE, Dialogs, User
 from dialogs.self_report import REFUSED, describe_change, saved_reply
 from store.conversations import ConversationInfo, ConversationStore
 from store.db import is_database_unavailable

@@ -1,0 +1,1 @@
+"""The question-and-answer feature: understanding, the declared question types, ranking."""

@@ -1,0 +1,147 @@
+"""One understanding step: a question becomes one typed :class:`Understanding`.
+
+In order, once per message: the time period it names (:func:`dialogs.timeexpr.find_period`),
+every thing it names with its span (:class:`dialogs.entities.EntityIndex`), and — on the words
+that remain, cue-folded and with typos in ordinary words repaired — the cues of
+:mod:`dialogs.questions.vocabulary` and the language. Nothing here decides which answer fits;
+that is the ranker's job, so no order of rules can decide a question before its names are seen.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from dialogs.answers.agreements import names_a_kind
+from dialogs.entities import EntityIndex, EntityKind, Mention
+from dialogs.language import detect_language
+from dialogs.questions.vocabulary import cue_fold, cues_in, repair, shapes_in
+from dialogs.reply import Language
+from dialogs.timeexpr import Period, PeriodKind, find_period
+
+MAX_TEXT: Final = 500  # longer messages are answered from their first part
+_WORDS: Final = re.compile(r"[^\W\d_]+(?:['’][a-z]+)?")
+# A question that starts with its verb asks yes or no ("Har Odense …?", "has Aarhus …?").
+_YES_NO: Final = re.compile(
+    r"^\s*(?:har|has|have|is|er|mangler|did|does|do|skal|kan|can|ma|may|kommer|var|was|were)\b"
+)
+_WAVE_CODE: Final = re.compile(r"\b(?:bolge|wave|udrulningsbolge)\s+([a-z]?\d{1,2})\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Understanding:
+    """What one question says: the things it names, the period, its cues and language."""
+
+    text: str  # as written (at most MAX_TEXT characters)
+    words: str  # the rest after names and period, cue-folded and typo-repaired
+    lang: Language
+    period: Period | None
+    mentions: tuple[Mention, ...]
+    cues: frozenset[str]
+    yes_no: bool  # starts with its verb: asks about one thing
+    wave: str | None  # a wave code ("B3") after "bølge"/"wave"
+    extra_words: tuple[str, ...]  # words that are neither names, period nor cue words
+
+    def has(self, *cues: str) -> bool:
+        return any(cue in self.cues for cue in cues)
+
+    def keys(self, kind: EntityKind) -> list[str]:
+        """The keys of the resolved mentions of ``kind``, in the order written."""
+        return [m.resolved.key for m in self.mentions if m.kind == kind and m.resolved]
+
+    def first(self, kind: EntityKind) -> str | None:
+        keys = self.keys(kind)
+        return keys[0] if keys else None
+
+    @property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(m.kind for m in self.mentions)
+
+    @property
+    def ambiguous(self) -> Mention | None:
+        return next((m for m in self.mentions if m.ambiguous), None)
+
+    def span_of(self, kind: EntityKind) -> tuple[int, int] | None:
+        return next((m.span for m in self.mentions if m.kind == kind and m.resolved), None)
+
+    def without(self, span: tuple[int, int] | None) -> str:
+        """The text with ``span`` blanked, for answers that read the words themselves."""
+        return blank(self.text, span) if span else self.text
+
+
+def blank(text: str, span: tuple[int, int]) -> str:
+    return text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
+
+
+def understand(text: str, index: EntityIndex, today: dt.date) -> Understanding:
+    """Read ``text`` once: period, names, then cues on what is left."""
+    text = text[:MAX_TEXT]
+    period = find_period(text, today)
+    searchable = blank(text, period.span) if period else text
+    mentions = _short_question_names(index, searchable, index.find(searchable))
+    rest, named_out = searchable, text
+    for mention in mentions:
+        rest, named_out = blank(rest, mention.span), blank(named_out, mention.span)
+    folded = cue_fold(rest)
+    repaired, extra = _repaired(folded)
+    wave = _WAVE_CODE.search(cue_fold(text))
+    whole = cue_fold(text)
+    yes_no = bool(_YES_NO.match(whole))
+    flags = {
+        "wave": wave is not None,
+        "period": period is not None,
+        "past_period": period is not None and period.start <= today,
+        "now": period is not None and period.kind is PeriodKind.TODAY,
+        "yes_no": yes_no,
+        "agreement_kind": names_a_kind(text),
+    }
+    cues = cues_in(repaired) | shapes_in(repaired, whole) | {k for k, on in flags.items() if on}
+    if "agreement" in cues_in(whole):  # "K-aftalen for datastandard service" is a name, and
+        cues |= {"agreement"}  # an agreement all the same
+    return Understanding(
+        text=text,
+        words=repaired,
+        lang=detect_language(named_out if named_out.strip() else text),
+        period=period,
+        mentions=tuple(mentions),
+        cues=cues,
+        yes_no=yes_no,
+        wave=wave.group(1).upper() if wave else None,
+        extra_words=extra,
+    )
+
+
+def _repaired(folded: str) -> tuple[str, tuple[str, ...]]:
+    """Typos in ordinary words repaired; and the words no cue knows (for "unanswerable")."""
+    out: list[str] = []
+    last = 0
+    for match in _WORDS.finditer(folded):
+        word = match.group()
+        fixed = repair(word)
+        out.append(folded[last : match.start()])
+        out.append(fixed or word)
+        last = match.end()
+    out.append(folded[last:])
+    repaired = " ".join("".join(out).split())
+    return repaired, tuple(_WORDS.findall(repaired))
+
+
+def _short_question_names(index: EntityIndex, text: str, mentions: list[Mention]) -> list[Mention]:
+    """In a question of a few words, a municipality's name written in lower case is the
+    municipality ("aftaler vejen" is Vejen), which running text would read as an ordinary word
+    ("i vejen"). Only exact names, never a typo's guess."""
+    words = list(_WORDS.finditer(text))
+    if len(words) > 4 or any(m.kind == "municipality" for m in mentions):
+        return mentions
+    for word in words:
+        if len(word.group()) < 4 or any(m.span[0] <= word.start() < m.span[1] for m in mentions):
+            continue
+        if index.names_exactly(word.group(), "municipality"):
+            found = index.lookup(word.group(), "municipality")
+            if found is not None:
+                placed = dataclasses.replace(found, span=(word.start(), word.end()))
+                return sorted([*mentions, placed], key=lambda m: m.span)
+    return mentions

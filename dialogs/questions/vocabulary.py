@@ -1,0 +1,528 @@
+"""The words questions are read by: one named cue per idea, Danish and English side by side.
+
+A cue is a list of phrases over *cue-folded* text (lower case; æ→ae, ø/oe→o, å/aa→a, so
+"hvornår", "hvornaar" and "hvornar" are one word). In a phrase ``*`` at the end of a word
+means "and any ending" (``aftale*``: aftale, aftaler, aftalen), at the start "as the end of a
+compound" (``*aftale*``: databehandleraftalen). The cues only say which ideas a question
+contains; which answer fits is decided elsewhere, by scores (:mod:`dialogs.questions.catalogue`).
+
+The same phrases are the vocabulary for typo repair: an ordinary word of five letters or more
+that is one edit from exactly one cue word is read as that word ("aftlaer" → "aftaler",
+"deadilne" → "deadline"), never a name (names are found before, by the entity index).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from rapidfuzz.distance import OSA
+
+_FOLD: Final = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "ae", "ö": "o", "é": "e"})
+_PAIRS: Final = re.compile(r"aa|oe")
+
+
+def cue_fold(text: str) -> str:
+    """Lower case with the Danish letters and their two-letter spellings made one."""
+    return _PAIRS.sub(lambda m: m.group()[0], text.casefold().translate(_FOLD))
+
+
+CUES: Final[Mapping[str, tuple[str, ...]]] = {
+    # --- what is asked about ---
+    "agreement": (
+        "aftale*",
+        "*aftale*",
+        "agreement*",
+        "dba",
+        "dpa",
+        "kontrakt*",
+        "tilslutning*",
+        "accession",
+        "bilag",
+    ),
+    "sign": (
+        "underskr*",
+        "sign*",
+        "skrive under",
+        "skrevet under",
+        "skrev under",
+        "skriver under",
+        "skrive* under",
+        "tilsluttet",
+        "tiltradt",
+    ),
+    "task": ("opgave*", "*opgave*", "task*", "klik", "to-do", "todo"),
+    "progress": (
+        "fuldfort*",
+        "faerdig*",
+        "completed",
+        "complete",
+        "done",
+        "finished",
+        "finish*",
+        "pabegynd*",
+        "started",
+        "not started",
+        "status",
+    ),
+    "deadline": (
+        "deadline*",
+        "frist*",
+        "due",
+        "forfald*",
+        "udlob*",
+        "expire*",
+        "skal na",
+        "na for",
+        "na inden",
+        "afleveres",
+        "vaere faerdig*",
+        "have styr pa",
+        "naermer sig",
+        "kommende frister",
+    ),
+    "frozen": (
+        "frozen",
+        "frossen",
+        "frosne",
+        "fryse*",
+        "freeze*",
+        "frys*",
+        "servicevindue*",
+        "service window*",
+        "cut-over",
+        "cutover",
+        "lukker for aendring*",
+        "lukket for aendring*",
+    ),
+    "closed": ("lukket", "lukker", "closed", "lukke"),
+    "blocked": (
+        "lukket for",
+        "huske at gøre",
+        "gøre inden",
+        "huske inden",
+        "login",
+        "log-in",
+        "log ind",
+        "ikke kan",
+        "kan ikke",
+        "kan vi ikke",
+        "kan man ikke",
+        "ma ikke",
+        "ma vi",
+        "ma man",
+        "ma kommunen",
+        "kan vi",
+        "kan man",
+        "kan kommunen",
+        "can we",
+        "may we",
+        "can i",
+        "may i",
+        "can the municipality",
+        "cannot",
+        "can't",
+        "can not",
+        "not allowed",
+        "allowed",
+        "blokeret",
+        "blocked",
+        "spærret",
+        "begræns*",
+        "restriction*",
+        "hvad kan",
+        "what can",
+        "lukket for hvad",
+        "hvad er lukket",
+        "what is closed",
+        "gore for",
+        "do before",
+        "forberede*",
+        "prepare",
+    ),
+    "meeting": (
+        "jeres opgaver",
+        "mode",
+        "moder",
+        "modet",
+        "*mode",
+        "*modet",
+        "plm",
+        "meeting*",
+        "mødes",
+        "modes",
+    ),
+    "agenda": (
+        "dagsorden*",
+        "agenda",
+        "program",
+        "programmet",
+        "punkter",
+        "handlede",
+        "talt om",
+        "snakket om",
+        "on the agenda",
+    ),
+    "actions": (
+        "bad os om",
+        "bad i os om",
+        "bede os om",
+        "opsummering",
+        "opgave*",
+        "task*",
+        "action*",
+        "to-do",
+        "todo",
+        "hvad skal vi",
+        "what should we",
+        "bedt om",
+        "asked to",
+        "jeres opgaver",
+        "opfolgning*",
+        "follow-up",
+        "follow up",
+    ),
+    "last": ("sidste", "sidst", "forrige", "seneste", "last", "previous", "latest", "skete"),
+    "next": ("naeste", "kommende", "next", "upcoming", "naeste gang", "snart", "soon"),
+    "attended": ("deltog", "deltagere", "deltager*", "attended", "participants", "attend*"),
+    "contact": (
+        "kontakt*",
+        "*kontakt*",
+        "contact*",
+        "henvend*",
+        "sporge",
+        "sporger",
+        "skrive til",
+        "skriver til",
+        "write to",
+        "ringe til",
+        "tale med",
+        "taler med",
+        "talk to",
+        "ansvarlig",
+        "responsible",
+        "in charge",
+        "tovholder",
+        "mail*",
+        "email*",
+        "e-mail*",
+        "mailadresse*",
+        "hjaelpe med",
+        "hjaelpe os",
+        "hjaelp med",
+        "help with",
+        "get help",
+        "ved noget om",
+        "knows about",
+        "who knows",
+        "svare pa",
+        "svarer pa",
+        "sender jeg sporgsmal",
+        "ask",
+        "who do i ask",
+        "hjælp til",
+        "få hjælp",
+        "hvem står for",
+        "who handles",
+        "projektleder på",
+        "kontaktoplysning*",
+        "contact details",
+        "hvem skal have besked",
+        "hvem skal jeg bede",
+    ),
+    # "hvad har vi i næste uge?" asks for deadlines; "hvad bliver vejret i morgen?" does not
+    "period_question": (
+        "hvad har",
+        "hvad skal",
+        "hvad sker",
+        "hvad er der",
+        "hvad kommer",
+        "hvilke opgaver",
+        "hvilke aftaler",
+        "hvilke frister",
+        "what's due",
+        "what is due",
+        "what's happening",
+        "what's coming",
+        "what's on",
+        "what do we have",
+        "which tasks",
+        "which agreements",
+        "which deadlines",
+        "noget i",
+        "anything",
+        "hvad forfalder",
+        "what is coming",
+    ),
+    "visit": (
+        "været i",
+        "været på",
+        "været hos",
+        "kommer ud til",
+        "var kombit i",
+        "var kombit på",
+        "kombit ud",
+        "ude hos",
+        "come to",
+        "been to",
+        "besog*",
+        "*besog*",
+        "visit*",
+        "besoge",
+    ),
+    "wave": ("bolge*", "*bolge*", "wave*"),
+    "golive": (
+        "gik på",
+        "klar på",
+        "var klar",
+        "en af de første",
+        "de første på",
+        "kom i gang",
+        "live",
+        "go-live",
+        "golive",
+        "i drift",
+        "idriftsat*",
+        "idriftsaet*",
+        "udrul*",
+        "rollout",
+        "roll-out",
+        "went live",
+        "i luften",
+        "fik",
+        "kom pa",
+        "kom med",
+        "kommer pa",
+        "startede",
+        "begyndte",
+        "overgik",
+        "skiftede",
+        "join*",
+        "move to",
+        "moved to",
+        "switch to",
+        "switched to",
+        "start using",
+        "started using",
+        "onboard*",
+        "came onto",
+        "got",
+        "tog i brug",
+        "taget i brug",
+    ),
+    "solution_name": ("hvad star", "star for", "stand for", "stands for", "full name"),
+    "region": ("region*",),
+    # --- how it is asked ---
+    "when": ("hvornar", "when", "dato*", "date*", "what time", "hvilken dag", "which day"),
+    "who": ("hvem", "who", "hvilke kommuner", "which municipalities", "whom"),
+    "count": ("hvor mange", "how many", "antal*", "number of"),
+    "which": ("hvilke", "hvilken", "which", "list*", "vis", "show"),
+    "what": ("hvad", "what", "what's", "whats"),
+    "details": (
+        "status",
+        "hvad gar",
+        "ud pa",
+        "hvad er",
+        "what is",
+        "what's",
+        "details",
+        "detaljer*",
+        "beskriv*",
+        "describe",
+        "fortael",
+        "tell me",
+        "about",
+        "om",
+    ),
+    "now": (
+        "pt",
+        "p.t.",
+        "for tiden",
+        "lige for tiden",
+        "i øjeblikket",
+        "nu",
+        "lige nu",
+        "i dag",
+        "netop nu",
+        "now",
+        "currently",
+        "right now",
+        "today",
+        "at the moment",
+        "er vi i",
+        "are we in",
+        "korer der",
+    ),
+    "missing": (
+        "mangler",
+        "endnu ikke",
+        "ikke underskrevet",
+        "ikke skrevet",
+        "ikke har",
+        "ikke",
+        "still",
+        "not yet",
+        "hasn't",
+        "haven't",
+        "have not",
+        "has not",
+        "missing",
+        "outstanding",
+        "not signed",
+        "not completed",
+        "need to",
+        "needs to",
+        "udestaende",
+    ),
+    "done": (
+        "har underskrevet",
+        "has signed",
+        "have signed",
+        "signed",
+        "underskrevet",
+        "skrevet under",
+        "fuldfort",
+        "completed",
+        "finished",
+        "done",
+        "faerdig*",
+    ),
+    "we": ("vi", "os", "vores", "we", "us", "our", "ours", "hos os"),
+    "show_all": ("vis alle", "show all", "alle vis"),
+    "yes_no_start": (),  # filled in by the understanding: the question starts with a verb
+    "profile": (
+        "programleder*",
+        "kontaktperson",
+        "arbejder",
+        "programme",
+        "forget",
+        "profil*",
+        "profile",
+        "registreret",
+        "registered",
+        "delete",
+    ),
+    "polite": ("hej", "hi", "hello", "tak", "thanks", "please", "venligst", "kan du", "could you"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    text: str
+    prefix: bool  # "aftale*"
+    suffix: bool  # "*aftale"
+
+
+def _compile(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    parts = []
+    for phrase in phrases:
+        words = []
+        for word in cue_fold(phrase).split():
+            body = re.escape(word.strip("*"))
+            start = r"\w*" if word.startswith("*") else r"(?<![\w-])"
+            end = r"[\w-]*" if word.endswith("*") else r"(?![\w])"
+            words.append(start + body + end)
+        if words:
+            parts.append(r"\s+".join(words))
+    return re.compile("|".join(parts)) if parts else None
+
+
+PATTERNS: Final[Mapping[str, re.Pattern[str]]] = {
+    name: pattern for name, phrases in CUES.items() if (pattern := _compile(phrases)) is not None
+}
+
+_VOCABULARY: Final[tuple[_Word, ...]] = tuple(
+    sorted(
+        {
+            _Word(w.strip("*"), w.endswith("*"), w.startswith("*"))
+            for phrases in CUES.values()
+            for phrase in phrases
+            for w in cue_fold(phrase).split()
+            if len(w.strip("*")) >= 5 and not w.startswith("*")
+        },
+        key=lambda w: w.text,
+    )
+)
+_KNOWN: Final = frozenset(w.text for w in _VOCABULARY)
+
+
+def cues_in(folded: str) -> frozenset[str]:
+    """The names of the cues in cue-folded text."""
+    return frozenset(name for name, pattern in PATTERNS.items() if pattern.search(folded))
+
+
+def repair(word: str) -> str | None:
+    """The cue word ``word`` is one typo from, when exactly one is that close; else None."""
+    if len(word) < 5 or word in _KNOWN or not word.isalpha():
+        return None
+    if any(known.prefix and word.startswith(known.text) for known in _VOCABULARY):
+        return None  # "agreements", "aftalerne": a form of a cue word, not a typo
+    found: set[str] = set()
+    for known in _VOCABULARY:
+        if known.text.startswith(word) or word.startswith(known.text):
+            continue  # "programme"/"programmet": another form of a word, not a typo
+        if abs(len(known.text) - len(word)) > 1 and not known.prefix:
+            continue
+        if OSA.distance(word, known.text, score_cutoff=1) <= 1:
+            found.add(known.text)
+        elif known.prefix and len(word) >= len(known.text):
+            head = word[: len(known.text)]
+            if head != known.text and OSA.distance(head, known.text, score_cutoff=1) <= 1:
+                found.add(known.text + word[len(known.text) :])
+        if len(found) > 1:
+            return None
+    if len(found) != 1:
+        return None
+    repaired = found.pop()
+    return None if repaired == word else repaired
+
+
+# Cues that are sentence shapes rather than words, over the same cue-folded text (names blanked).
+SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
+    "register": re.compile(
+        r"\bjeg er (?:\w+ )?(?:kombit-?)?(?:programleder|kontaktperson)\b"
+        r"|\b(?:er|am) (?:\w+ )?(?:kombit-?)?(?:programleder|program(?:me)? leader) (?:i|for|in)\b"
+        r"|\bregistr(?:er|ere) mig\b|\bregister me\b|\b(?:saet|sat|skift|aendr) min kommune\b"
+        r"|\b(?:switch|set|change) my municipality\b|\bjeg repraesenterer\b"
+        r"|\bovertaget (?:\w+ )?programleder"
+        r"|\bjeg er (?:fra|i)\b|\bjeg arbejder (?:i|for|hos|pa)\b"
+        r"|\bi(?:'m| am) (?:the |a |new )?(?:kombit )?(?:programme|program) leader\b"
+        r"|\bi(?:'m| am) (?:from|in)\b|\bi work (?:in|for|at)\b|\bskift (?:til|kommune)\b"
+    ),
+    "whoami": re.compile(
+        r"\bhvem er jeg\b|\bwho am i\b|\bmin profil\b|\bmy profile\b"
+        r"|\bregistreret (?:som|i|for|til)\b|\bregistered (?:for|as|in|with)\b"
+        r"|\bregistreret om mig\b|\bved du om mig\b|\bknow about me\b|\ber jeg sat op\b"
+    ),
+    "forget": re.compile(
+        r"\bglem (?:mig|min|mit)\b|\bforget (?:me|my)\b|\bslet (?:min|mig|mit)\b"
+        r"|\bdelete (?:my|me)\b|\bfjern (?:min profil|mig)\b|\bremove (?:my profile|me)\b"
+        r"|\bslet mine oplysninger\b|\bafmeld mig\b|\bslette det du ved om mig\b|\bunregister\b"
+    ),
+    # "Vejen har underskrevet …", "vi har nu skrevet under på …", "K50 er fuldført hos os":
+    # a statement of fact about one's own municipality (questions are excluded by the ranker).
+    "report": re.compile(
+        r"\b(?:har|has|have|er|is|are)\s+(?:nu\s+|now\s+|just\s+|lige\s+|netop\s+|blevet\s+)?"
+        r"(?:underskrevet|skrevet under|signed|fuldfort|completed|finished|done|pabegyndt|started"
+        r"|lavet|klaret|afsluttet)\b"
+        r"|^\s*(?:vi|we|jeg|i)\s+(?:just\s+|lige\s+|netop\s+)?(?:underskrev|skrev under|signed"
+        r"|fuldforte|completed|finished|startede|started)\b"
+        r"|\bmark(?:er|[ée]r)?\b.*\b(?:fuldfort|completed|done|underskrevet|signed|pabegyndt|started"
+        r"|lavet|klaret|afsluttet)\b"
+    ),
+}
+_QUESTION_START: Final = re.compile(
+    r"^\s*(?:har|hvem|who|has|have|hvilke|hvilken|which|hvad|what|hvor|how|hvornar|when|er|is|"
+    r"did|does|mon|kan|can|mangler|are)\b"
+)
+
+
+def shapes_in(folded: str, whole: str) -> frozenset[str]:
+    """The sentence shapes of ``folded`` (names blanked); ``whole``: the cue-folded message,
+    for whether it is a question at all."""
+    found = {name for name, pattern in SHAPES.items() if pattern.search(folded)}
+    if whole.rstrip().endswith("?") or _QUESTION_START.match(whole):
+        found.add("question")
+    return frozenset(found)
