@@ -14,29 +14,15 @@ from dialogs.cards import (
     text_block,
 )
 from dialogs.freshness import status_line
+from dialogs.questions.ranker import question_help
 from dialogs.reply import Language, Reply
 from store.overview import DataOverview
 
 # Only commands that are really built. Each entry: (what to type, what it does), per language.
-COMMANDS: dict[Language, list[tuple[str, str]]] = {
+# The questions come from the question types' own examples, so the help card shows what the
+# tests ask; the rest are the other features' commands.
+_OTHERS: dict[Language, list[tuple[str, str]]] = {
     "da": [
-        (
-            "Hvilke aftaler mangler Vejle at underskrive?",
-            "aftaler en kommune mangler at underskrive",
-        ),
-        ("Hvem mangler at underskrive tilslutningsaftalen om datastandarder?", "hvem der mangler"),
-        ("Status på ADG_0", "en KLIK-opgave: indhold, frist og status"),
-        ("Hvilke KLIK-opgaver har SAPA?", "opgaver pr. løsning"),
-        ("Hvad har deadline i december 2025?", "frister i en periode"),
-        ("Hvornår er næste frozen zone?", "frozen zones, og hvad man ikke kan i dem"),
-        ("Hvad er vores opgaver fra sidste møde?", "opgaver fra programledermødet"),
-        ("Hvem kan jeg spørge om VALG?", "kontaktpersoner"),
-        ("Hvornår gik Vejle live på KY?", "udrulning og bølger"),
-        ("Jeg er programleder i Vejle", "så betyder »vi« Vejle"),
-        (
-            "Vi har underskrevet FLIS-databehandleraftalen",
-            "meld jeres egen status (du bekræfter på et kort og kan fortryde)",
-        ),
         ("datastatus", "hvilke data jeg kender, hvor de kommer fra, og hvor gamle de er"),
         (
             "afstemning: Er I klar til KY? Ja; Nej; Måske",
@@ -57,23 +43,6 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
         ),
     ],
     "en": [
-        (
-            "Which agreements does Vejle still need to sign?",
-            "agreements a municipality has to sign",
-        ),
-        ("Who has not signed the data standards agreement?", "who is missing"),
-        ("Status of ADG_0", "a KLIK task: content, deadline and status"),
-        ("Which KLIK tasks does SAPA have?", "tasks per solution"),
-        ("What is due in December 2025?", "deadlines in a period"),
-        ("When is the next frozen zone?", "frozen zones and what cannot be done in them"),
-        ("What are our tasks from the last meeting?", "tasks from the programme-leader meeting"),
-        ("Who can I ask about VALG?", "contacts"),
-        ("When did Vejle go live on KY?", "rollouts and waves"),
-        ("I am programme leader for Vejle", "then »we« means Vejle"),
-        (
-            "We have signed the FLIS data processing agreement",
-            "report your own status (you confirm on a card and can undo it)",
-        ),
         ("data status", "which data I know, where it comes from and how old it is"),
         (
             "poll: Are you ready for KY? Yes; No; Maybe",
@@ -93,6 +62,11 @@ COMMANDS: dict[Language, list[tuple[str, str]]] = {
             "»pause reminders«, »resume reminders«",
         ),
     ],
+}
+
+
+COMMANDS: dict[Language, list[tuple[str, str]]] = {
+    lang: [*question_help(lang), *others] for lang, others in _OTHERS.items()
 }
 
 

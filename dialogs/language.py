@@ -67,8 +67,6 @@ _ENGLISH = frozenset(
         "tasks",
         "deadline",
         "deadlines",
-        "frozen",
-        "zone",
         "meeting",
         "can",
         "you",
@@ -103,6 +101,12 @@ _ENGLISH = frozenset(
         "mark",
         "as",
         "for",
+        "address",
+        "forget",
+        "me",
+        "delete",
+        "processing",
+        "accession",
     ]
 )
 _DANISH = frozenset(
@@ -194,6 +198,9 @@ _DANISH = frozenset(
         "ud",
         "sige",
         "mener",
+        "kommende",
+        "nye",
+        "ny",
     ]
 )
 

@@ -31,6 +31,8 @@ KIND_WORDS: dict[str, re.Pattern[str]] = {
     "serviceaftale": re.compile(r"serviceaftale|service agreement", re.I),
 }
 _WORD = re.compile(r"[a-zæøå0-9]+", re.I)
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?![\w.])")
+_COMPOUND = re.compile(r"^([a-zæøå0-9]{5,}?)aftale(?:n|r|rne)?$")
 _COMMON = frozenset(
     [
         "aftale",
@@ -80,11 +82,21 @@ def find_agreements(
     words |= {w[:-1] for w in words if len(w) > 5 and w.endswith("s")}
     # … and a Danish plural or definite form its base ("datastandarder" in "datastandard").
     words |= {w[:-2] for w in words if len(w) > 7 and w.endswith(("er", "en", "et"))}
+    # … and a compound with "aftale" its first part ("datastandardaftalen").
+    words |= {m.group(1) for w in words if (m := _COMPOUND.match(w))}
     if words:
-        by_title = [a for a in candidates if any(w in _haystack(a, ctx) for w in words)]
+        # The agreements that share the most words with the question ("visning af
+        # forskudsopgørelse for 11 formål" is one agreement, not every "visning").
+        hits = {a.key: sum(w in _haystack(a, ctx) for w in words) for a in candidates}
+        most = max(hits.values(), default=0)
+        by_title = [a for a in candidates if most and hits[a.key] == most]
         if strict and not by_title and not (solutions or kinds):
             return []
         candidates = by_title or candidates
+    # A number the question names picks among numbered ones ("datapakke 3").
+    numbers = set(_NUMBER.findall(text))
+    numbered = [a for a in candidates if numbers and numbers <= set(_NUMBER.findall(a.title))]
+    candidates = numbered or candidates
     if not (solutions or kinds or words):
         return []
     # The newest deck's agreement first; one with a signature list before one without.

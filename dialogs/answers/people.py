@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from dialogs.answer import Answer
@@ -183,4 +184,39 @@ def rollout_wave(ctx: Context, wave_code: str, solutions: list[str]) -> Reply:
             )
         )
     answer.cite(first.source, ctx.snapshot.deck_labels)
+    return answer.reply()
+
+
+def rollout_in_period(
+    ctx: Context, start: dt.date, end: dt.date, label: str, solutions: list[str]
+) -> Reply | None:
+    """ "hvem kom på KY i marts 2021?": the wave that went live in the period (its members), or
+    the waves, when several did; None when no wave went live then (another answer may fit)."""
+    waves = [
+        w
+        for w in ctx.snapshot.rollout_waves
+        if w.go_live is not None
+        and w.go_live.earliest is not None
+        and w.go_live.latest is not None
+        and w.go_live.earliest <= end
+        and w.go_live.latest >= start
+        and (not solutions or w.solution in solutions)
+    ]
+    codes = sorted({w.wave for w in waves})
+    if len(codes) == 1:
+        return rollout_wave(ctx, codes[0], solutions)
+    if not codes:
+        return None
+    answer = Answer(title=ctx.t(f"Go-live {label}", f"Go-live {label}"), lang=ctx.lang, limit=None)
+    lines = []
+    for code in codes:
+        first = next(w for w in waves if w.wave == code)
+        names = sorted({w.municipality or w.name_as_written for w in waves if w.wave == code})
+        lines.append(
+            ctx.t(
+                f"Bølge {code} ({first.programme}, {when(first.go_live, 'da')}): {', '.join(names)}",
+                f"Wave {code} ({first.programme}, {when(first.go_live, 'en')}): {', '.join(names)}",
+            )
+        )
+    answer.section("", lines)
     return answer.reply()

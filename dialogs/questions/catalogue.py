@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 
 from dialogs.answers import agreements, deadlines, frozen, meetings, people, tasks
-from dialogs.answers.common import Context
-from dialogs.questions.asking import ask_which_agreement
+from dialogs.answers.common import Context, newest_first_key, shown_title, task_name
+from dialogs.index import same_task
+from dialogs.questions.asking import ask_which, ask_which_agreement
 from dialogs.questions.understanding import Understanding
+from dialogs.questions.vocabulary import cue_fold, is_cue_word
 from dialogs.reply import Language, Reply
-from store.snapshot import Agreement
+from store.snapshot import Agreement, Task
 
 NEED: Final = 2.0
 STRAY: Final = 1.5
@@ -55,6 +57,15 @@ class Asked:
         # "which KLIK tasks does SAPA have?": KLIK names the task system, not the project.
         return [s for s in found if s != "klik"] if len(found) > 1 else found
 
+    @property
+    def agreement_solutions(self) -> list[str]:
+        """The solutions named, and in an agreement's name also a short code written in lower
+        case ("databehandleraftalen for ky"), which running text would not read as KY."""
+        if self.solutions or not self.u.has("agreement_kind", "agreement"):
+            return self.solutions
+        codes = {s.code.casefold(): s.key for s in self.ctx.snapshot.solutions.values()}
+        return [codes[w] for w in self.u.extra_words if w in codes][:1]
+
 
 Answerer = Callable[[Asked], Reply | None]
 
@@ -75,6 +86,10 @@ class AnswerType:
     accepts: frozenset[str] = frozenset()  # kinds of names it uses besides its needs
     fits: Callable[[Understanding], bool] | None = None
     examples: Mapping[Language, tuple[str, ...]] = field(default_factory=dict)
+    help: Mapping[Language, str] = field(default_factory=dict)  # on the help card, if given
+    # The default reading of its topic: what "frozen zone?" or "møde?" alone asks for. Decides
+    # between types of one topic that fit equally well, never against a cue.
+    prior: float = 0.0
 
 
 # --- the answers ---------------------------------------------------------------------------
@@ -87,7 +102,7 @@ def _agreements_of(a: Asked) -> Reply | None:
 def _found(a: Asked, *, strict: bool) -> list[Agreement]:
     text = a.u.without(a.u.span_of("municipality"))
     return agreements.find_agreements(
-        a.ctx, text, a.solutions, a.u.keys("agreement"), strict=strict
+        a.ctx, text, a.agreement_solutions, a.u.keys("agreement"), strict=strict
     )
 
 
@@ -146,14 +161,84 @@ def _solution_agreements(a: Asked) -> Reply | None:
     return agreements.solution_agreements(a.ctx, a.solutions[0]) if a.solutions else None
 
 
-def _task(a: Asked) -> Reply | None:
+# Words that say nothing about which task is meant.
+_NOT_A_TITLE: Final = frozenset(
+    [
+        "hvordan",
+        "hvornar",
+        "hvilke",
+        "hvilken",
+        "status",
+        "about",
+        "which",
+        "where",
+        "there",
+        "their",
+        "these",
+        "those",
+        "would",
+        "could",
+        "should",
+        "tegne",
+    ]
+)
+
+
+def _tasks_by_title(a: Asked) -> list[Task]:
+    """Tasks named by the words of their title ("opgaven om at udpege en Reformansvarlig"):
+    those that share the most distinctive words with the question, at least two words or one
+    of eight letters — never a task that merely shares a common word."""
+    words = {
+        w for w in a.u.extra_words if len(w) >= 5 and not is_cue_word(w) and w not in _NOT_A_TITLE
+    }
+    snapshot = a.ctx.snapshot
+    scored: list[tuple[int, int, Task]] = []
+    for task in snapshot.tasks.values():
+        if a.solutions and task.solution not in a.solutions:
+            continue
+        haystack = cue_fold(f"{task.title} {task.project} {task.code}")
+        hits = [w for w in words if w in haystack]
+        if hits:
+            scored.append((len(hits), sum(map(len, hits)), task))
+    if not scored:
+        return []
+    best = max((n, length) for n, length, _ in scored)
+    if best[0] < 2 and best[1] < 8:
+        return []
+    newest_first = sorted(
+        (task for n, length, task in scored if (n, length) == best),
+        key=lambda t: newest_first_key(t.meeting, snapshot),
+        reverse=True,
+    )
+    one_each: dict[tuple[str, str, str], Task] = {}
+    for task in newest_first:  # the same task announced at two meetings is one task
+        one_each.setdefault(same_task(task), task)
+    return list(one_each.values())
+
+
+def _the_task(a: Asked, question: Callable[[str], str]) -> Task | Reply | None:
+    """The task a question is about: named by its code or by its title; when a few titles
+    fit equally, which one (a button each)."""
     key = a.u.first("task")
-    return tasks.task_details(a.ctx, a.ctx.snapshot.tasks[key]) if key else None
+    if key is not None:
+        return a.ctx.snapshot.tasks[key]
+    found = _tasks_by_title(a)
+    if len(found) == 1:
+        return found[0]
+    if 1 < len(found) <= 5:
+        choices = [(t.code or shown_title(t.title), task_name(t, a.ctx.snapshot)) for t in found]
+        return ask_which(choices, "task", a.ctx.lang, question)
+    return None
+
+
+def _task(a: Asked) -> Reply | None:
+    found = _the_task(a, lambda name: a.ctx.t(f"status på {name}", f"status of {name}"))
+    return tasks.task_details(a.ctx, found) if isinstance(found, Task) else found
 
 
 def _task_who(a: Asked) -> Reply | None:
-    key = a.u.first("task")
-    return tasks.who_task(a.ctx, a.ctx.snapshot.tasks[key]) if key else None
+    found = _the_task(a, lambda name: a.ctx.t(f"hvem mangler {name}", f"who has not done {name}"))
+    return tasks.who_task(a.ctx, found) if isinstance(found, Task) else found
 
 
 def _municipality_tasks(a: Asked) -> Reply | None:
@@ -197,6 +282,14 @@ def _rollout_when(a: Asked) -> Reply | None:
     if a.municipality is None:
         return None
     return people.rollout_for_municipality(a.ctx, a.municipality, a.solutions)
+
+
+def _rollout_in_period(a: Asked) -> Reply | None:
+    period = a.u.period
+    if period is None:
+        return None
+    label = period.label(a.ctx.lang)
+    return people.rollout_in_period(a.ctx, period.start, period.end, label, a.solutions)
 
 
 def _rollout_wave(a: Asked) -> Reply | None:
@@ -295,6 +388,10 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "da": ("Hvilke aftaler mangler {municipality} at underskrive?",),
             "en": ("Which agreements does {municipality} still need to sign?",),
         },
+        help={
+            "da": "aftaler en kommune mangler at underskrive",
+            "en": "agreements a municipality has to sign",
+        },
     ),
     AnswerType(
         "municipality_overview",
@@ -330,6 +427,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             ),
             "en": ("Who has not signed {agreement}?", "How many have signed {agreement}?"),
         },
+        help={"da": "hvem der mangler – eller hvor mange", "en": "who is missing – or how many"},
     ),
     AnswerType(
         "municipality_agreement_status",
@@ -377,6 +475,10 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         cues={"details": 1, "when": 1, "deadline": 0.5, "what": 0.5, "task": 0.25, "frozen": -3},
         accepts=frozenset({"solution"}),
         examples={"da": ("Status på {task}",), "en": ("Status of {task}",)},
+        help={
+            "da": "en KLIK-opgave: indhold, frist og status",
+            "en": "a KLIK task: content, deadline and status",
+        },
     ),
     AnswerType(
         "task_who",
@@ -408,11 +510,12 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "opgaver",
         _solution_tasks,
         needs=("solution",),
-        cues={"task": 2.5, "which": 0.5, "meeting": -3, "frozen": -3},
+        cues={"task": 2.5, "which": 0.5, "meeting": -3, "frozen": -3, "deadline": -1.5},
         examples={
             "da": ("Hvilke KLIK-opgaver har {solution}?",),
             "en": ("Which KLIK tasks does {solution} have?",),
         },
+        help={"da": "opgaver pr. løsning", "en": "tasks per solution"},
     ),
     # --- deadlines ----------------------------------------------------------------------------
     AnswerType(
@@ -421,11 +524,12 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         _deadlines,
         cues={"deadline": 3, "period": 2, "period_question": 1, "task": 0.5},
         requires=("deadline", "period_question"),
-        accepts=frozenset({"municipality"}),
+        accepts=frozenset({"municipality", "solution"}),
         examples={
             "da": ("Hvad har deadline i december?", "Hvad skal vi nå før jul?"),
             "en": ("Which KLIK tasks are due this week?",),
         },
+        help={"da": "frister i en periode", "en": "deadlines in a period"},
     ),
     # --- frozen zones -------------------------------------------------------------------------
     AnswerType(
@@ -435,9 +539,14 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         cues={"frozen": 3, "when": 1, "next": 1, "closed": 1},
         requires=("frozen", "closed"),
         accepts=frozenset({"solution"}),
+        prior=0.5,
         examples={
             "da": ("Hvornår er næste frozen zone?",),
             "en": ("When is the next frozen zone?",),
+        },
+        help={
+            "da": "frozen zones, og hvad man ikke kan i dem",
+            "en": "frozen zones and what cannot be done in them",
         },
     ),
     AnswerType(
@@ -468,6 +577,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         lambda a: meetings.meeting_next(a.ctx),
         cues={"meeting": 3, "next": 1, "when": 0.5, "past_period": -3},
         requires=("meeting",),
+        prior=0.5,
         examples={
             "da": ("Hvornår er næste programledermøde?",),
             "en": ("When is the next programme-leader meeting?",),
@@ -506,6 +616,10 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "da": ("Hvad er vores opgaver fra sidste møde?",),
             "en": ("What are our tasks from the last meeting?",),
         },
+        help={
+            "da": "opgaver fra programledermødet",
+            "en": "tasks from the programme-leader meeting",
+        },
     ),
     AnswerType(
         "meeting_in_period",
@@ -531,6 +645,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "da": ("Hvem kan jeg spørge om {solution}?",),
             "en": ("Who can I ask about {solution}?",),
         },
+        help={"da": "kontaktpersoner", "en": "contacts"},
     ),
     # --- rollout ------------------------------------------------------------------------------
     AnswerType(
@@ -545,6 +660,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "da": ("Hvornår gik {municipality} live på KY?",),
             "en": ("When did {municipality} go live on KY?",),
         },
+        help={"da": "udrulning og bølger", "en": "rollouts and waves"},
     ),
     AnswerType(
         "rollout_wave",
@@ -556,6 +672,19 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         examples={
             "da": ("Hvilke kommuner var i bølge B3?",),
             "en": ("Which municipalities were in wave B3?",),
+        },
+    ),
+    AnswerType(
+        "rollout_in_period",
+        "udrulning",
+        _rollout_in_period,
+        needs=("period",),
+        cues={"golive": 3, "wave": 1, "who": 1, "which": 0.5, "visit": -4, "meeting": -2},
+        requires=("golive",),
+        accepts=frozenset({"solution"}),
+        examples={
+            "da": ("Hvem gik live på KY i marts 2021?",),
+            "en": ("Who went live on KY in March 2021?",),
         },
     ),
     # --- visits -------------------------------------------------------------------------------
@@ -579,11 +708,12 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         needs=("named_municipality",),
         cues={"register": 6},
         requires=("register",),
-        forbids=("whoami",),
+        forbids=("whoami", "question"),  # "hvem er programleder i Aarhus?" registers nobody
         examples={
             "da": ("Jeg er programleder i {municipality}",),
             "en": ("I am programme leader for {municipality}",),
         },
+        help={"da": "så betyder »vi« Vejle", "en": "then »we« means Vejle"},
     ),
     AnswerType(
         "whoami",
@@ -615,6 +745,10 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         examples={
             "da": ("{municipality} har underskrevet {agreement}",),
             "en": ("{municipality} has signed {agreement}",),
+        },
+        help={
+            "da": "meld jeres egen status (du bekræfter på et kort og kan fortryde)",
+            "en": "report your own status (you confirm on a card and can undo it)",
         },
     ),
 )

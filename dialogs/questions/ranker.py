@@ -9,7 +9,7 @@ use for. Below :data:`THRESHOLD` nothing fits and the reply says what the bot ca
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -44,7 +44,9 @@ def _need_met(need: str, u: Understanding, today_ok: bool) -> bool:
     if need == "agreement":
         # a named agreement, a kind of one, or any agreement word: the answer itself then
         # looks for the one meant, and steps aside (returns None) when there is none
-        return "agreement" in u.kinds or u.has("agreement_kind", "agreement")
+        return "agreement" in u.kinds or u.has("agreement_kind", "agreement", "sign")
+    if need == "task":  # named by its code, or a task word: the answer looks for its title
+        return "task" in u.kinds or u.has("task")
     if need == "period":
         return u.period is not None
     if need == "past_period":
@@ -64,7 +66,7 @@ def score(answer: AnswerType, u: Understanding, past_period: bool) -> float | No
         return None
     if answer.fits is not None and not answer.fits(u):
         return None
-    total = NEED * len(answer.needs)
+    total = NEED * len(answer.needs) + answer.prior
     total += sum(weight for cue, weight in answer.cues.items() if cue in u.cues)
     used = {_NEED_KINDS.get(need) for need in answer.needs}
     for kind in u.kinds:
@@ -77,14 +79,17 @@ def score(answer: AnswerType, u: Understanding, past_period: bool) -> float | No
     return total
 
 
-def ranked(u: Understanding, past_period: bool) -> list[Ranked]:
-    """Every type that can answer ``u``, best first (a tie keeps the declared order)."""
+def ranked(
+    u: Understanding, past_period: bool, types: Sequence[AnswerType] = QUESTIONS
+) -> list[Ranked]:
+    """Every type that can answer ``u``, best first. Equal scores are ordered by name, so the
+    order the types are declared in never decides."""
     scored = [
         Ranked(answer, s)
-        for answer in QUESTIONS
+        for answer in types
         if (s := score(answer, u, past_period)) is not None and s >= THRESHOLD
     ]
-    return sorted(scored, key=lambda r: -r.score)
+    return sorted(scored, key=lambda r: (-r.score, r.answer.name))
 
 
 def near_tie(candidates: Sequence[Ranked]) -> bool:
@@ -119,11 +124,10 @@ def _fill(example: str, mentions: Sequence[Mention]) -> str | None:
     return example.format(**values)
 
 
-DEFAULT_NAMES: Final = {
-    "municipality": "Vejle",
-    "agreement": "tilslutningsaftalen om datastandarder",
-    "task": "ADG_0",
-    "solution": "VALG",
+_NAMES: Final = {"municipality": "Vejle", "task": "ADG_0", "solution": "VALG"}
+DEFAULT_NAMES: Final[Mapping[Language, Mapping[str, str]]] = {
+    "da": {**_NAMES, "agreement": "tilslutningsaftalen om datastandarder"},
+    "en": {**_NAMES, "agreement": "the data standards agreement"},
 }
 
 
@@ -131,4 +135,13 @@ def examples(lang: Language) -> Iterator[str]:
     """Every type's example phrasings, with real names in the slots (for help and "Mente du")."""
     for answer in QUESTIONS:
         for example in answer.examples.get(lang, ()):
-            yield example.format(**DEFAULT_NAMES) if "{" in example else example
+            yield example.format(**DEFAULT_NAMES[lang]) if "{" in example else example
+
+
+def question_help(lang: Language) -> list[tuple[str, str]]:
+    """(example, what it answers) for the help card, from the types that give a help text."""
+    return [
+        (answer.examples[lang][0].format(**DEFAULT_NAMES[lang]), answer.help[lang])
+        for answer in QUESTIONS
+        if lang in answer.help and answer.examples.get(lang)
+    ]

@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from rapidfuzz.distance import OSA
+
 from dialogs.answers.agreements import names_a_kind
 from dialogs.entities import EntityIndex, EntityKind, Mention
 from dialogs.language import detect_language
@@ -28,7 +30,36 @@ _WORDS: Final = re.compile(r"[^\W\d_]+(?:['’][a-z]+)?")
 _YES_NO: Final = re.compile(
     r"^\s*(?:har|has|have|is|er|mangler|did|does|do|skal|kan|can|ma|may|kommer|var|was|were)\b"
 )
+# A rollout wave: "bølge B3", "wave 3" (a bare number is a B-wave), "fjerde bølge", or a wave
+# code on its own ("var Thisted med i B5?": B1–B9 and the pilots P1–P9).
 _WAVE_CODE: Final = re.compile(r"\b(?:bolge|wave|udrulningsbolge)\s+([a-z]?\d{1,2})\b")
+_WAVE_ALONE: Final = re.compile(r"(?<![\w-])([bp]\d)(?![\w-])")
+_ORDINALS: Final = {
+    "forste": 1,
+    "anden": 2,
+    "andet": 2,
+    "tredje": 3,
+    "fjerde": 4,
+    "femte": 5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+}
+_WAVE_ORDINAL: Final = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+(?:bolge|wave)\b")
+
+
+def _wave(folded: str) -> str | None:
+    """The wave code a cue-folded question names, upper-cased ("B3"), or None."""
+    if found := _WAVE_CODE.search(folded):
+        code = found.group(1).upper()
+        return f"B{code}" if code.isdigit() else code
+    if found := _WAVE_ORDINAL.search(folded):
+        return f"B{_ORDINALS[found.group(1)]}"
+    if found := _WAVE_ALONE.search(folded):
+        return found.group(1).upper()
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +110,15 @@ def blank(text: str, span: tuple[int, int]) -> str:
 def understand(text: str, index: EntityIndex, today: dt.date) -> Understanding:
     """Read ``text`` once: period, names, then cues on what is left."""
     text = text[:MAX_TEXT]
-    period = find_period(text, today)
+    period = find_period(_months_repaired(text), today)
     searchable = blank(text, period.span) if period else text
     mentions = _short_question_names(index, searchable, index.find(searchable))
     rest, named_out = searchable, text
     for mention in mentions:
         rest, named_out = blank(rest, mention.span), blank(named_out, mention.span)
     folded = cue_fold(rest)
-    repaired, extra = _repaired(folded)
-    wave = _WAVE_CODE.search(cue_fold(text))
+    repaired, extra, fixes = _repaired(folded)
+    wave = _wave(cue_fold(rest))
     whole = cue_fold(text)
     yes_no = bool(_YES_NO.match(whole))
     flags = {
@@ -104,29 +135,66 @@ def understand(text: str, index: EntityIndex, today: dt.date) -> Understanding:
     return Understanding(
         text=text,
         words=repaired,
-        lang=detect_language(named_out if named_out.strip() else text),
+        # the language of the words, typos repaired ("agreeemnts"), names left out
+        lang=detect_language(f"{named_out} {' '.join(fixes)}" if named_out.strip() else text),
         period=period,
         mentions=tuple(mentions),
         cues=cues,
         yes_no=yes_no,
-        wave=wave.group(1).upper() if wave else None,
+        wave=wave,
         extra_words=extra,
     )
 
 
-def _repaired(folded: str) -> tuple[str, tuple[str, ...]]:
-    """Typos in ordinary words repaired; and the words no cue knows (for "unanswerable")."""
+_MONTHS: Final = [
+    "januar",
+    "february",
+    "februar",
+    "march",
+    "marts",
+    "april",
+    "august",
+    "september",
+    "oktober",
+    "october",
+    "november",
+    "december",
+    "january",
+]
+
+
+def _months_repaired(text: str) -> str:
+    """A month name with one typo written right ("decebmer", "septmeber"), so the period is
+    read; the same length, so spans still index the message."""
+
+    def fixed(match: re.Match[str]) -> str:
+        word = match.group()
+        if len(word) < 5 or word.casefold() in _MONTHS:
+            return word
+        close = [
+            m for m in _MONTHS if len(m) == len(word) and OSA.distance(word.casefold(), m) == 1
+        ]
+        return close[0] if len(close) == 1 else word
+
+    return _WORDS.sub(fixed, text)
+
+
+def _repaired(folded: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The text with typos in ordinary words repaired, its words, and the repaired words."""
     out: list[str] = []
+    fixes: list[str] = []
     last = 0
     for match in _WORDS.finditer(folded):
         word = match.group()
         fixed = repair(word)
+        if fixed:
+            fixes.append(fixed)
         out.append(folded[last : match.start()])
         out.append(fixed or word)
         last = match.end()
     out.append(folded[last:])
     repaired = " ".join("".join(out).split())
-    return repaired, tuple(_WORDS.findall(repaired))
+    return repaired, tuple(_WORDS.findall(repaired)), tuple(fixes)
 
 
 def _short_question_names(index: EntityIndex, text: str, mentions: list[Mention]) -> list[Mention]:

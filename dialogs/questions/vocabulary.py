@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 _FOLD: Final = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "ae", "ö": "o", "é": "e"})
@@ -68,6 +69,11 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "status",
     ),
     "deadline": (
+        "slutter",
+        "slutdato*",
+        "ends",
+        "end date",
+        "sidste frist",
         "deadline*",
         "frist*",
         "due",
@@ -188,6 +194,24 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
     "next": ("naeste", "kommende", "next", "upcoming", "naeste gang", "snart", "soon"),
     "attended": ("deltog", "deltagere", "deltager*", "attended", "participants", "attend*"),
     "contact": (
+        "taler jeg med",
+        "snakke med",
+        "hvem ved noget",
+        "hvem har den",
+        "hvem kan give mig",
+        "hvem kan fortælle",
+        "hvem fortalte",
+        "hvor sender man",
+        "hvor sender jeg",
+        "skriver jeg til",
+        "skriver man til",
+        "who can tell",
+        "who presented",
+        "who talked about",
+        "who do i talk to",
+        "hvem holdt oplæg",
+        "oplægsholder*",
+        "presenter",
         "kontakt*",
         "*kontakt*",
         "contact*",
@@ -415,22 +439,57 @@ class _Word:
     suffix: bool  # "*aftale"
 
 
-def _compile(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    parts = []
+_TOKEN: Final = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    """One cue compiled for speed: single words by set and prefix (one pass over the words),
+    compound parts by substring, and only multi-word or punctuated phrases by regex — each
+    tried only when its first word is in the text at all."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    inside: tuple[str, ...]
+    phrases: tuple[tuple[str, re.Pattern[str]], ...]
+
+    def search(self, folded: str, words: frozenset[str]) -> bool:
+        if self.exact & words:
+            return True
+        if self.prefixes and any(word.startswith(self.prefixes) for word in words):
+            return True
+        if any(part in folded for part in self.inside):
+            return True
+        return any(first in folded and p.search(folded) for first, p in self.phrases)
+
+
+def _compile(phrases: Iterable[str]) -> _Matcher:
+    exact: set[str] = set()
+    prefixes: list[str] = []
+    inside: list[str] = []
+    parts: list[tuple[str, re.Pattern[str]]] = []
     for phrase in phrases:
+        folded = cue_fold(phrase)
+        body = folded.strip("*")
+        if " " not in folded and _TOKEN.fullmatch(body):
+            if folded.startswith("*"):
+                inside.append(body)
+            elif folded.endswith("*"):
+                prefixes.append(body)
+            else:
+                exact.add(body)
+            continue
         words = []
-        for word in cue_fold(phrase).split():
-            body = re.escape(word.strip("*"))
+        for word in folded.split():
             start = r"\w*" if word.startswith("*") else r"(?<![\w-])"
             end = r"[\w-]*" if word.endswith("*") else r"(?![\w])"
-            words.append(start + body + end)
-        if words:
-            parts.append(r"\s+".join(words))
-    return re.compile("|".join(parts)) if parts else None
+            words.append(start + re.escape(word.strip("*")) + end)
+        parts.append((folded.split()[0].strip("*"), re.compile(r"\s+".join(words))))
+    return _Matcher(frozenset(exact), tuple(prefixes), tuple(inside), tuple(parts))
 
 
-PATTERNS: Final[Mapping[str, re.Pattern[str]]] = {
-    name: pattern for name, phrases in CUES.items() if (pattern := _compile(phrases)) is not None
+MATCHERS: Final[Mapping[str, _Matcher]] = {
+    name: _compile(phrases) for name, phrases in CUES.items() if phrases
 }
 
 _VOCABULARY: Final[tuple[_Word, ...]] = tuple(
@@ -446,37 +505,51 @@ _VOCABULARY: Final[tuple[_Word, ...]] = tuple(
     )
 )
 _KNOWN: Final = frozenset(w.text for w in _VOCABULARY)
+_PREFIXES: Final = tuple(w.text for w in _VOCABULARY if w.prefix)
+_WHOLE_WORDS: Final = [w.text for w in _VOCABULARY]
+_STEMS_BY_LENGTH: Final[Mapping[int, list[str]]] = {
+    length: [w.text for w in _VOCABULARY if w.prefix and len(w.text) == length]
+    for length in sorted({len(w.text) for w in _VOCABULARY if w.prefix})
+}
+
+
+def is_cue_word(word: str) -> bool:
+    """A word of the vocabulary or a form of one ("opgaven", "aftalerne")."""
+    return word in _KNOWN or word.startswith(_PREFIXES)
 
 
 def cues_in(folded: str) -> frozenset[str]:
     """The names of the cues in cue-folded text."""
-    return frozenset(name for name, pattern in PATTERNS.items() if pattern.search(folded))
+    words = frozenset(_TOKEN.findall(folded))
+    return frozenset(name for name, matcher in MATCHERS.items() if matcher.search(folded, words))
 
 
 def repair(word: str) -> str | None:
     """The cue word ``word`` is one typo from, when exactly one is that close; else None."""
-    if len(word) < 5 or word in _KNOWN or not word.isalpha():
-        return None
-    if any(known.prefix and word.startswith(known.text) for known in _VOCABULARY):
-        return None  # "agreements", "aftalerne": a form of a cue word, not a typo
-    found: set[str] = set()
-    for known in _VOCABULARY:
-        if known.text.startswith(word) or word.startswith(known.text):
-            continue  # "programme"/"programmet": another form of a word, not a typo
-        if abs(len(known.text) - len(word)) > 1 and not known.prefix:
-            continue
-        if OSA.distance(word, known.text, score_cutoff=1) <= 1:
-            found.add(known.text)
-        elif known.prefix and len(word) >= len(known.text):
-            head = word[: len(known.text)]
-            if head != known.text and OSA.distance(head, known.text, score_cutoff=1) <= 1:
-                found.add(known.text + word[len(known.text) :])
+    if len(word) < 5 or word in _KNOWN or not word.isalpha() or word.startswith(_PREFIXES):
+        return None  # a cue word, or a form of one ("agreements", "aftalerne"): not a typo
+    found = {
+        text
+        for text, _, _ in process.extract(
+            word, _WHOLE_WORDS, scorer=OSA.distance, score_cutoff=1, limit=None
+        )
+        # "programme"/"programmet": another form of a word, not a typo
+        if not (text.startswith(word) or word.startswith(text))
+    }
+    if len(found) == 1:  # a whole word beats a stem with an ending ("kontakpterson")
+        return found.pop()
+    for length, stems in _STEMS_BY_LENGTH.items():
+        if len(word) >= length:
+            head = word[:length]
+            found |= {
+                stem + word[length:]
+                for stem, _, _ in process.extract(
+                    head, stems, scorer=OSA.distance, score_cutoff=1, limit=None
+                )
+            }
         if len(found) > 1:
             return None
-    if len(found) != 1:
-        return None
-    repaired = found.pop()
-    return None if repaired == word else repaired
+    return found.pop() if len(found) == 1 else None
 
 
 # Cues that are sentence shapes rather than words, over the same cue-folded text (names blanked).

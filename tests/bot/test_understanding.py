@@ -22,19 +22,14 @@ GOAL = 0.97
 MATRIX = generated()
 # Today's level where it is below the goal (measured on both databases alike).
 FLOORS: dict[tuple[str, str], float] = {
-    ("matrix", "aftaler"): 0.93,
-    ("matrix", "frozen"): 0.93,
-    ("matrix", "kontakter"): 0.93,
     ("matrix", "forvekslinger"): 0.95,
-    ("hand", "aftaler"): 0.85,
-    ("hand", "opgaver"): 0.74,
-    ("hand", "frister"): 0.86,
-    ("hand", "frozen"): 0.82,
+    ("hand", "opgaver"): 0.84,
+    ("hand", "frister"): 0.91,
+    ("hand", "frozen"): 0.85,
     ("hand", "møder"): 0.94,
-    ("hand", "kontakter"): 0.63,
-    ("hand", "udrulning"): 0.67,
+    ("hand", "kontakter"): 0.87,
     ("hand", "besøg"): 0.93,
-    ("hand", "profil"): 0.88,
+    ("hand", "profil"): 0.91,
 }
 
 
@@ -59,22 +54,22 @@ async def _score(bot: BotClient, cases: list[Q]) -> tuple[float, list[str], list
     return score, misses, wrong
 
 
-@pytest.mark.parametrize("topic", list(MATRIX))
-async def test_the_paraphrase_matrix_is_understood(bot: BotClient, topic: str) -> None:
-    score, misses, wrong = await _score(bot, MATRIX[topic])
-    report = "\n".join([*wrong, *misses])
-    assert not wrong, f"answers about the wrong entity:\n{report}"
-    floor = _floor("matrix", topic)
-    assert score >= floor, f"{topic}: {score:.1%} of {len(MATRIX[topic])}\n{report}"
+SETS: dict[str, dict[str, list[Q]]] = {"matrix": MATRIX, "hand": HANDWRITTEN}
 
 
-@pytest.mark.parametrize("topic", list(HANDWRITTEN))
-async def test_hand_written_questions_are_understood(bot: BotClient, topic: str) -> None:
-    score, misses, wrong = await _score(bot, HANDWRITTEN[topic])
+@pytest.mark.parametrize(
+    ("kind", "topic"), [(kind, topic) for kind, topics in SETS.items() for topic in topics]
+)
+async def test_questions_nobody_tuned_for_are_understood(
+    bot: BotClient, kind: str, topic: str
+) -> None:
+    """``matrix``: the generated paraphrases; ``hand``: the hand-written Teams questions."""
+    cases = SETS[kind][topic]
+    score, misses, wrong = await _score(bot, cases)
     report = "\n".join([*wrong, *misses])
+    print(f"understood: {kind} {topic} {score:.1%} of {len(cases)}")  # shown with -s
     assert not wrong, f"answers about the wrong entity:\n{report}"
-    floor = _floor("hand", topic)
-    assert score >= floor, f"{topic}: {score:.1%} of {len(HANDWRITTEN[topic])}\n{report}"
+    assert score >= _floor(kind, topic), f"{kind} {topic}: {score:.1%} of {len(cases)}\n{report}"
 
 
 def test_the_matrix_is_as_broad_as_promised() -> None:

@@ -1,0 +1,103 @@
+"""The question types, as declared: every example is understood as its own type, whatever the
+order of the declarations; typo repair touches ordinary words only; the help card shows them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dialogs.entities import EntityIndex
+from dialogs.help import COMMANDS
+from dialogs.questions.catalogue import QUESTIONS
+from dialogs.questions.ranker import DEFAULT_NAMES, ranked
+from dialogs.questions.understanding import understand
+from dialogs.questions.vocabulary import cue_fold, repair
+from tests.support.entity_records import builtin_records
+
+TODAY = dt.date(2025, 11, 25)
+EXAMPLES = [
+    (answer.name, lang, example.format(**DEFAULT_NAMES[lang]))
+    for answer in QUESTIONS
+    for lang in ("da", "en")
+    for example in answer.examples.get(lang, ())
+    if answer.name != "municipality_overview"  # "Vejle" alone: the overview, see below
+]
+
+
+@pytest.fixture(scope="module")
+def index() -> EntityIndex:
+    return EntityIndex(builtin_records())
+
+
+def _top(index: EntityIndex, text: str, reverse: bool = False) -> str | None:
+    u = understand(text, index, TODAY)
+    types = tuple(reversed(QUESTIONS)) if reverse else QUESTIONS
+    found = ranked(u, past_period=u.period is not None and u.period.start <= TODAY, types=types)
+    return found[0].answer.name if found else None
+
+
+def test_every_question_type_has_examples_in_both_languages() -> None:
+    for answer in QUESTIONS:
+        assert answer.examples.get("da") and answer.examples.get("en"), answer.name
+
+
+@pytest.mark.parametrize(("name", "lang", "example"), EXAMPLES)
+def test_each_example_is_understood_as_its_own_type(
+    index: EntityIndex, name: str, lang: str, example: str
+) -> None:
+    assert _top(index, example) == name
+    assert understand(example, index, TODAY).lang == lang
+
+
+@pytest.mark.parametrize(("name", "lang", "example"), EXAMPLES)
+def test_the_order_of_the_declarations_decides_nothing(
+    index: EntityIndex, name: str, lang: str, example: str
+) -> None:
+    assert _top(index, example, reverse=True) == _top(index, example)
+
+
+def test_a_name_on_its_own_is_that_municipalitys_overview(index: EntityIndex) -> None:
+    assert _top(index, "Vejle") == "municipality_overview"
+    assert _top(index, "hvor mange indbyggere har Vejle?") is None  # not the overview
+
+
+def test_a_question_that_names_one_agreement_and_asks_when_is_about_that_agreement(
+    index: EntityIndex,
+) -> None:
+    assert _top(index, "Hvad er fristen for FLIS-databehandleraftalen?") == "agreement_deadline"
+    assert _top(index, "Hvad har frist i december?") == "deadlines"
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("aftlaer", "aftaler"),
+        ("deadilne", "deadline"),
+        ("kommnuer", "kommuner"),
+        ("underksrive", "underskrive"),
+        ("froezn", "frozen"),
+        ("kontakpterson", "kontaktperson"),
+    ],
+)
+def test_a_typo_in_an_ordinary_word_is_read_as_the_word(typed: str, read: str) -> None:
+    assert repair(cue_fold(typed)) == read
+
+
+@pytest.mark.parametrize("word", ["agreements", "aftalerne", "programme", "viborg", "qwerty"])
+def test_forms_of_words_and_other_words_are_left_alone(word: str) -> None:
+    assert repair(word) is None
+
+
+def test_typo_repair_never_touches_a_name(index: EntityIndex) -> None:
+    """ "Vejel" is one edit from Vejle and Vejen: asked back, never repaired into a cue."""
+    u = understand("aftaler vejlen", index, TODAY)
+    assert u.ambiguous is not None
+
+
+def test_the_help_card_shows_the_question_types_own_examples() -> None:
+    shown = {example for example, _ in COMMANDS["da"]}
+    helped = [a for a in QUESTIONS if "da" in a.help]
+    assert len(helped) >= 10
+    for answer in helped:
+        assert answer.examples["da"][0].format(**DEFAULT_NAMES["da"]) in shown
