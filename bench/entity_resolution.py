@@ -142,7 +142,7 @@ def main() -> None:
         for question in QUESTIONS:
             started = clock()
             u = understand(question, index, today)
-            ranked(u, past_period=u.period is not None and u.period.start <= today)
+            ranked(u)
             understood.append(clock() - started)
 
     kinds: dict[str, int] = {}

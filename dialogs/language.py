@@ -199,6 +199,18 @@ _DANISH = frozenset(
         "sige",
         "mener",
         "kommende",
+        "januar",
+        "februar",
+        "marts",
+        "maj",
+        "juni",
+        "juli",
+        "oktober",
+        "uge",
+        "måneder",
+        "dage",
+        "nytår",
+        "jul",
         "nye",
         "ny",
     ]
@@ -229,3 +241,11 @@ def detect_language(text: str) -> Language:
     english = sum(w in _ENGLISH and w not in _NEUTRAL for w in words)
     danish = sum(_folded(w) in _DANISH_FOLDED for w in words)
     return "en" if english > danish else "da"
+
+
+_KNOWN_WORDS = frozenset(_folded(w) for w in _ENGLISH | _DANISH)
+
+
+def is_known_word(word: str) -> bool:
+    """A word of either language's list (in the loose form), so never read as a typo."""
+    return word in _KNOWN_WORDS

@@ -27,7 +27,7 @@ from dialogs.help import help_reply
 from dialogs.index import build_index
 from dialogs.language import detect_language
 from dialogs.questions.asking import ask_back, ask_which, not_understood
-from dialogs.questions.catalogue import Asked
+from dialogs.questions.catalogue import Asked, with_task_titles
 from dialogs.questions.ranker import Ranked, examples, near_tie, ranked, suggestion
 from dialogs.questions.understanding import Understanding, understand
 from dialogs.reply import Language, Reply
@@ -199,9 +199,9 @@ class Dialogs:
         today = self._clock().date()
         if AUDIT.match(text):
             return await self._audit(text, lang, snapshot, user)
-        u = understand(text, self._entity_index(snapshot), today)
+        u = with_task_titles(understand(text, self._entity_index(snapshot), today), snapshot)
         lang = u.lang
-        candidates = ranked(u, past_period=u.period is not None and u.period.start <= today)
+        candidates = ranked(u)
         top = candidates[0].answer.name if candidates else None
         ambiguous = u.ambiguous
         if ambiguous is not None and top not in ("whoami", "forget_me"):

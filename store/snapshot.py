@@ -174,6 +174,20 @@ class Visit:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedPoll:
+    """A poll or evaluation question a deck shows (asked through Mentimeter before the bot)."""
+
+    key: str
+    question: str
+    statement: str
+    options: str
+    kind: str
+    channel: str
+    meeting: str | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Action:
     key: str
     action: str
@@ -197,6 +211,7 @@ class DataSnapshot:
     rollout_waves: tuple[RolloutWave, ...]
     actions: dict[str, Action]
     visits: tuple[Visit, ...] = ()
+    recorded_polls: tuple[RecordedPoll, ...] = ()
     latest_deck_day: dt.date | None = None  # the newest meeting deck: what "current" means
     deck_labels: dict[str, str] = field(default_factory=dict)  # seed file -> deck label
 
@@ -427,6 +442,19 @@ async def load_snapshot(session: AsyncSession) -> DataSnapshot:
         for r in await session.scalars(select(m.MunicipalityVisit).order_by(m.MunicipalityVisit.id))
         if r.municipality_id in municipalities_by_id
     )
+    recorded_polls = tuple(
+        RecordedPoll(
+            key=r.key,
+            question=r.question,
+            statement=r.statement,
+            options=r.options,
+            kind=r.kind,
+            channel=r.channel,
+            meeting=meeting(r.meeting_id),
+            source=r.source,
+        )
+        for r in await session.scalars(select(m.RecordedPoll).order_by(m.RecordedPoll.id))
+    )
     decks = [deck for deck in meetings.values() if deck.is_deck]
     deck_days = [d.date.earliest if d.date and d.date.earliest else d.status_as_of for d in decks]
     labels: dict[str, str] = {}
@@ -447,4 +475,5 @@ async def load_snapshot(session: AsyncSession) -> DataSnapshot:
         rollout_waves=waves,
         actions=actions,
         visits=visits,
+        recorded_polls=recorded_polls,
     )

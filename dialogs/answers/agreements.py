@@ -22,6 +22,7 @@ from dialogs.answers.common import (
     when,
 )
 from dialogs.reply import Reply
+from dialogs.text import plain
 from store.snapshot import Agreement
 
 KIND_WORDS: dict[str, re.Pattern[str]] = {
@@ -34,7 +35,8 @@ _WORD = re.compile(r"[a-zæøå0-9]+", re.I)
 _NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?![\w.])")
 _COMPOUND = re.compile(r"^([a-zæøå0-9]{5,}?)aftale(?:n|r|rne)?$")
 _COMMON = frozenset(
-    [
+    plain(w)
+    for w in [
         "aftale",
         "aftalen",
         "aftaler",
@@ -77,11 +79,12 @@ def find_agreements(
     kinds = {kind for kind, pattern in KIND_WORDS.items() if pattern.search(text)}
     if kinds:
         candidates = [a for a in candidates if a.kind in kinds]
-    words = {w.casefold() for w in _WORD.findall(text) if len(w) >= 5} - _COMMON
+    words = {plain(w) for w in _WORD.findall(text) if len(w) >= 5} - _COMMON
     # An English plural finds the Danish compound ("standards" in "datastandard").
     words |= {w[:-1] for w in words if len(w) > 5 and w.endswith("s")}
     # … and a Danish plural or definite form its base ("datastandarder" in "datastandard").
-    words |= {w[:-2] for w in words if len(w) > 7 and w.endswith(("er", "en", "et"))}
+    words |= {w[:-2] for w in words if len(w) > 7 and w.endswith(("er", "en", "et", "ne"))}
+    words |= {w[:-4] for w in words if len(w) > 9 and w.endswith(("erne", "ene"))}
     # … and a compound with "aftale" its first part ("datastandardaftalen").
     words |= {m.group(1) for w in words if (m := _COMPOUND.match(w))}
     if words:
@@ -93,6 +96,10 @@ def find_agreements(
         if strict and not by_title and not (solutions or kinds):
             return []
         candidates = by_title or candidates
+    # An appendix the question names picks among agreements with appendices ("bilag A").
+    appendix = _appendix(text)
+    with_it = [a for a in candidates if appendix and _appendix(a.title) == appendix]
+    candidates = with_it or candidates
     # A number the question names picks among numbered ones ("datapakke 3").
     numbers = set(_NUMBER.findall(text))
     numbered = [a for a in candidates if numbers and numbers <= set(_NUMBER.findall(a.title))]
@@ -107,13 +114,22 @@ def find_agreements(
     )
 
 
+_APPENDIX = re.compile(r"\bbilag\s+([a-d](?:\s*[+,og&]+\s*[a-d])*)\b", re.I)
+
+
+def _appendix(text: str) -> frozenset[str]:
+    """The appendix letters named ("bilag B+C+D" → {b, c, d}); empty when none."""
+    found = _APPENDIX.search(text)
+    return frozenset(re.findall(r"[a-d]", found.group(1).casefold())) if found else frozenset()
+
+
 def _haystack(agreement: Agreement, ctx: Context) -> str:
     """The words an agreement is known by: its title and its solution's names."""
     solution = ctx.snapshot.solutions.get(agreement.solution or "")
     names = [agreement.title, agreement.solution_as_written]
     if solution is not None:
         names += [solution.full_name, *solution.aliases]
-    return " ".join(names).casefold()
+    return plain(" ".join(names))
 
 
 def _deadline_order(agreement: Agreement) -> tuple[int, dt.date]:

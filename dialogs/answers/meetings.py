@@ -238,3 +238,45 @@ def visits(ctx: Context, municipality: str | None) -> Reply:
     for visit in shown[:3]:
         answer.cite(visit.source, ctx.snapshot.deck_labels)
     return answer.reply()
+
+
+def meeting_polls(ctx: Context, meeting: Meeting | None, label: str) -> Reply:
+    """ "Hvilke afstemninger var der på mødet i september 2020?": the polls and evaluation
+    questions a meeting's deck shows (asked through Mentimeter then), with their options."""
+    title = ctx.t(f"Afstemninger – {label}", f"Polls – {label}")
+    answer = Answer(title=title, lang=ctx.lang, limit=None if ctx.show_all else 10)
+    if meeting is None:
+        answer.intro = ctx.t(
+            f"Jeg kender intet programledermøde {label}.",
+            f"I know of no programme-leader meeting {label}.",
+        )
+        return answer.reply()
+    polls = [p for p in ctx.snapshot.recorded_polls if p.meeting == meeting.key]
+    answer.intro = f"{meeting.label} – {_when(meeting, ctx)}"
+    if not polls:
+        answer.notes.append(
+            ctx.t(
+                "Der står ingen afstemninger fra det møde i mine data.",
+                "My data has no polls from that meeting.",
+            )
+        )
+        return answer.reply()
+    lines = []
+    for poll in polls:
+        what = f"{poll.question} – {poll.statement}" if poll.statement else poll.question
+        options = f" ({poll.options})" if poll.options else ""
+        lines.append(f"{what}{options}")
+    answer.section(ctx.t(f"Spørgsmål ({len(lines)})", f"Questions ({len(lines)})"), lines)
+    answer.cite(polls[0].source, ctx.snapshot.deck_labels)
+    return answer.reply()
+
+
+def meeting_for_polls(ctx: Context, start: dt.date | None, end: dt.date | None) -> Meeting | None:
+    """The meeting a question about polls means: the deck in the period, else the last one
+    that had polls."""
+    if start is not None and end is not None:
+        found = meetings_in(ctx, start, end)
+        return next((m for m in found if m.is_deck), found[0] if found else None)
+    with_polls = {p.meeting for p in ctx.snapshot.recorded_polls}
+    held = [m for m in _dated(ctx) if m.key in with_polls]
+    return held[-1] if held else None

@@ -8,11 +8,13 @@ import re
 from dialogs.answer import Answer
 from dialogs.answers.common import Context, newest_first_key, when
 from dialogs.reply import Reply
+from dialogs.text import plain
 from store.snapshot import Contact
 
 _WORD = re.compile(r"[a-zæøå0-9]+", re.I)
 _STOP = frozenset(
-    [
+    plain(w)
+    for w in [
         "hvem",
         "kan",
         "jeg",
@@ -63,14 +65,18 @@ _ENGLISH_TOPICS = {
 
 def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
     """ "hvem kan jeg spørge om VALG?": contacts whose topic names the solution or the words."""
-    terms = {c.casefold() for c in solution_codes}
+    terms = {plain(c) for c in solution_codes}
     terms |= {
-        w.casefold() for w in _WORD.findall(text) if len(w) >= 4 and w.casefold() not in _STOP
+        plain(w)
+        for w in _WORD.findall(text)
+        if (len(w) >= 4 or (len(w) >= 2 and w.isupper())) and plain(w) not in _STOP
     }
-    terms |= {danish for english, danish in _ENGLISH_TOPICS.items() if english in text.casefold()}
+    terms |= {
+        plain(danish) for english, danish in _ENGLISH_TOPICS.items() if english in plain(text)
+    }
 
     def score(contact: Contact) -> int:
-        topic = f"{contact.role_or_topic} {contact.address} {contact.name}".casefold()
+        topic = plain(f"{contact.role_or_topic} {contact.address} {contact.name}")
         return sum(1 for term in terms if term in topic)
 
     matches = sorted(
@@ -78,10 +84,8 @@ def contacts_for(ctx: Context, text: str, solution_codes: list[str]) -> Reply:
         key=lambda c: (score(c), newest_first_key(c.meeting, ctx.snapshot)),
         reverse=True,
     )
-    best = f"{matches[0].role_or_topic} {matches[0].address}".casefold() if matches else ""
-    named = sorted(
-        t for t in terms if t in best and t not in (c.casefold() for c in solution_codes)
-    )
+    best = plain(f"{matches[0].role_or_topic} {matches[0].address}") if matches else ""
+    named = sorted(t for t in terms if t in best and t not in (plain(c) for c in solution_codes))
     topic = ", ".join(solution_codes) or ", ".join(named) or text
     answer = Answer(title=ctx.t(f"Kontakt – {topic}", f"Contact – {topic}"), lang=ctx.lang)
     seen: set[str] = set()

@@ -139,3 +139,20 @@ def not_understood(
     answer.buttons = [(suggestion, suggestion) for suggestion in suggestions]
     listed = "\n".join(f"- {suggestion}" for suggestion in suggestions)
     return Reply(text=f"{title}\n{listed}\n{more}", card=answer.reply().card)
+
+
+def small_talk(thanks: bool, lang: Language, examples: Sequence[str]) -> Reply:
+    """ "Hej" / "tak": a short answer in kind, and three questions that work, as buttons."""
+    if thanks:
+        title = "Selv tak!" if lang == "da" else "You're welcome!"
+    else:
+        title = (
+            "Hej! Jeg svarer på spørgsmål om KLIK-opgaver, aftaler, frozen zones og møder."
+            if lang == "da"
+            else "Hi! I answer questions about KLIK tasks, agreements, frozen zones and meetings."
+        )
+    more = "Prøv fx:" if lang == "da" else "Try for example:"
+    answer = Answer(title=title, lang=lang, limit=None, intro=more)
+    answer.buttons = [(example, example) for example in examples[:3]]
+    listed = "\n".join(f"- {example}" for example in examples[:3])
+    return Reply(text=f"{title}\n{more}\n{listed}", card=answer.reply().card)

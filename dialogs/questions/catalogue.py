@@ -13,19 +13,21 @@ speak against); a named thing the type neither needs nor accepts costs :data:`ST
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
 
-from dialogs.answers import agreements, deadlines, frozen, meetings, people, tasks
+from dialogs.answers import agreements, deadlines, frozen, meetings, people, places, tasks
 from dialogs.answers.common import Context, newest_first_key, shown_title, task_name
 from dialogs.index import same_task
-from dialogs.questions.asking import ask_which, ask_which_agreement
+from dialogs.questions.asking import ask_which, ask_which_agreement, small_talk
 from dialogs.questions.understanding import Understanding
-from dialogs.questions.vocabulary import cue_fold, is_cue_word
+from dialogs.questions.vocabulary import is_cue_word
 from dialogs.reply import Language, Reply
-from store.snapshot import Agreement, Task
+from dialogs.text import plain
+from store.snapshot import Agreement, DataSnapshot, Task
 
 NEED: Final = 2.0
 STRAY: Final = 1.5
@@ -40,6 +42,7 @@ Need = Literal[
     "period",
     "past_period",
     "wave",
+    "region",
 ]
 
 
@@ -53,9 +56,7 @@ class Asked:
 
     @property
     def solutions(self) -> list[str]:
-        found = self.u.keys("solution")
-        # "which KLIK tasks does SAPA have?": KLIK names the task system, not the project.
-        return [s for s in found if s != "klik"] if len(found) > 1 else found
+        return _without_klik(self.u.keys("solution"))
 
     @property
     def agreement_solutions(self) -> list[str]:
@@ -68,6 +69,19 @@ class Asked:
 
 
 Answerer = Callable[[Asked], Reply | None]
+
+
+def _without_klik(solutions: list[str]) -> list[str]:
+    """ "which KLIK tasks does SAPA have?": KLIK names the task system, not the project."""
+    return [s for s in solutions if s != "klik"] if len(solutions) > 1 else solutions
+
+
+def with_task_titles(u: Understanding, snapshot: DataSnapshot) -> Understanding:
+    """``u`` with the cue ``task_title`` when its words name one to five tasks by their title,
+    so a task's answers can be chosen for a question that names no task code."""
+    if "task" in u.kinds or not 0 < len(titled_tasks(u, snapshot)) <= 5:
+        return u
+    return dataclasses.replace(u, cues=u.cues | {"task_title"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +107,57 @@ class AnswerType:
 
 
 # --- the answers ---------------------------------------------------------------------------
+
+
+_SMALL_TALK: Final = frozenset(
+    plain(word)
+    for word in [
+        "hej",
+        "hejsa",
+        "halløj",
+        "hello",
+        "hi",
+        "hey",
+        "godmorgen",
+        "goddag",
+        "god",
+        "morgen",
+        "good",
+        "morning",
+        "morn",
+        "dav",
+        "hallo",
+        "tak",
+        "tusind",
+        "mange",
+        "thanks",
+        "thank",
+        "you",
+        "thx",
+        "perfekt",
+        "super",
+        "great",
+        "fint",
+        "fedt",
+        "for",
+        "det",
+        "hjælpen",
+        "the",
+        "help",
+        "med",
+        "dig",
+        "there",
+    ]
+)
+
+
+def _only_small_talk(u: Understanding) -> bool:
+    return not u.mentions and all(word in _SMALL_TALK for word in u.extra_words)
+
+
+def _small_talk(a: Asked) -> Reply:
+    examples = [e.format(**DEFAULT_NAMES[a.ctx.lang]) for e in _FIRST_EXAMPLES[a.ctx.lang]]
+    return small_talk(a.u.has("thanks") and not a.u.has("greeting"), a.ctx.lang, examples)
 
 
 def _agreements_of(a: Asked) -> Reply | None:
@@ -184,26 +249,39 @@ _NOT_A_TITLE: Final = frozenset(
 )
 
 
-def _tasks_by_title(a: Asked) -> list[Task]:
+def _in_title(word: str, haystack: str) -> bool:
+    """The word, or its stem without a Danish ending ("indsende" in "Indsend EAN-nummer")."""
+    return (
+        word in haystack
+        or (len(word) >= 6 and word[:-1] in haystack)
+        or (len(word) >= 7 and word[:-2] in haystack)
+    )
+
+
+def titled_tasks(u: Understanding, snapshot: DataSnapshot) -> list[Task]:
     """Tasks named by the words of their title ("opgaven om at udpege en Reformansvarlig"):
     those that share the most distinctive words with the question, at least two words or one
     of eight letters — never a task that merely shares a common word."""
     words = {
-        w for w in a.u.extra_words if len(w) >= 5 and not is_cue_word(w) and w not in _NOT_A_TITLE
+        w for w in u.extra_words if len(w) >= 5 and not is_cue_word(w) and w not in _NOT_A_TITLE
     }
-    snapshot = a.ctx.snapshot
+    solutions = _without_klik(u.keys("solution"))
     scored: list[tuple[int, int, Task]] = []
     for task in snapshot.tasks.values():
-        if a.solutions and task.solution not in a.solutions:
+        if solutions and task.solution not in solutions:
             continue
-        haystack = cue_fold(f"{task.title} {task.project} {task.code}")
-        hits = [w for w in words if w in haystack]
+        haystack = plain(f"{task.title} {task.code}")  # the project is a solution: a name
+        hits = [w for w in words if _in_title(w, haystack)]
         if hits:
             scored.append((len(hits), sum(map(len, hits)), task))
     if not scored:
         return []
     best = max((n, length) for n, length, _ in scored)
-    if best[0] < 2 and best[1] < 8:
+    tied = {same_task(task) for n, length, task in scored if (n, length) == best}
+    # enough to tell: two words; one long word that few titles have; or the only match among
+    # a solution's tasks ("gennemfør", in three titles, names none of them)
+    one_long = best[1] >= 8 and len(tied) <= 2
+    if best[0] < 2 and not one_long and not (solutions and len(tied) == 1):
         return []
     newest_first = sorted(
         (task for n, length, task in scored if (n, length) == best),
@@ -222,7 +300,7 @@ def _the_task(a: Asked, question: Callable[[str], str]) -> Task | Reply | None:
     key = a.u.first("task")
     if key is not None:
         return a.ctx.snapshot.tasks[key]
-    found = _tasks_by_title(a)
+    found = titled_tasks(a.u, a.ctx.snapshot)
     if len(found) == 1:
         return found[0]
     if 1 < len(found) <= 5:
@@ -250,7 +328,9 @@ def _municipality_tasks(a: Asked) -> Reply | None:
 
 
 def _solution_tasks(a: Asked) -> Reply | None:
-    return tasks.project_tasks(a.ctx, a.solutions[0]) if a.solutions else None
+    if not a.solutions or a.u.has("task_title"):
+        return None  # "EAN-nummer opgaven på VALG" is one task, not VALG's list
+    return tasks.project_tasks(a.ctx, a.solutions[0])
 
 
 def _deadlines(a: Asked) -> Reply | None:
@@ -296,10 +376,35 @@ def _rollout_wave(a: Asked) -> Reply | None:
     return people.rollout_wave(a.ctx, a.u.wave, a.solutions) if a.u.wave else None
 
 
+def _region_of(a: Asked) -> Reply | None:
+    return places.municipality_region(a.ctx, a.municipality) if a.municipality else None
+
+
+def _region_members(a: Asked) -> Reply | None:
+    region = a.u.first("region")
+    return places.region_members(a.ctx, region) if region else None
+
+
+def _solution_info(a: Asked) -> Reply | None:
+    return places.solution_info(a.ctx, a.solutions[0]) if a.solutions else None
+
+
+def _meeting_polls(a: Asked) -> Reply | None:
+    period = a.u.period
+    start, end = (period.start, period.end) if period is not None else (None, None)
+    meeting = meetings.meeting_for_polls(a.ctx, start, end)
+    if meeting is not None:
+        label = meeting.label
+    else:
+        label = period.label(a.ctx.lang) if period else a.ctx.t("seneste møde", "latest meeting")
+    return meetings.meeting_polls(a.ctx, meeting, label)
+
+
 # What may stand around a municipality's name in "what about Vejle?" (the overview): any other
 # word asks something the overview does not answer ("Hvor mange indbyggere har Vejle?").
 _OVERVIEW_WORDS: Final = frozenset(
-    [
+    plain(word)
+    for word in [
         "hvad",
         "med",
         "om",
@@ -366,12 +471,38 @@ def _bare(u: Understanding) -> bool:
     return all(word in _OVERVIEW_WORDS for word in u.extra_words)
 
 
-def _agreement_named(u: Understanding) -> bool:
-    return (
-        "agreement" in u.kinds
-        or u.has("agreement_kind")
-        or ("solution" in u.kinds and u.has("agreement"))
-    )
+_WHAT_IS_WORDS: Final = frozenset(
+    plain(word)
+    for word in [
+        "hvad",
+        "er",
+        "star",
+        "for",
+        "betyder",
+        "what",
+        "is",
+        "does",
+        "stand",
+        "stands",
+        "for",
+        "mean",
+        "means",
+        "the",
+        "full",
+        "name",
+        "of",
+        "fulde",
+        "navn",
+        "pa",
+        "hedder",
+        "called",
+    ]
+)
+
+
+def _what_is(u: Understanding) -> bool:
+    """ "Hvad er KY?", "hvad står SAPA for?" — and nothing more ("hvad koster FLIS?" is not)."""
+    return all(word in _WHAT_IS_WORDS for word in u.extra_words)
 
 
 QUESTIONS: Final[tuple[AnswerType, ...]] = (
@@ -398,7 +529,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "aftaler",
         _agreements_of,
         needs=("municipality",),
-        cues={"details": 0.25},
+        cues={"details": 0.25, "missing": 1, "what": 0.25},
         fits=_bare,
         examples={"da": ("{municipality}",), "en": ("{municipality}",)},
     ),
@@ -418,6 +549,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "agreement_kind": 1,
             "deadline": -1,
             "frozen": -3,
+            "task": -2,
         },
         accepts=frozenset({"region", "solution"}),
         examples={
@@ -434,7 +566,15 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "aftaler",
         _status_of_one,
         needs=("municipality", "agreement"),
-        cues={"yes_no": 2, "sign": 1, "agreement": 0.5, "details": 1, "missing": 0.5, "frozen": -3},
+        cues={
+            "yes_no": 2,
+            "sign": 1,
+            "agreement": 0.5,
+            "details": 1,
+            "missing": 0.5,
+            "frozen": -3,
+            "task": -2,
+        },
         accepts=frozenset({"solution"}),
         examples={
             "da": ("Har {municipality} underskrevet {agreement}?",),
@@ -446,7 +586,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "aftaler",
         _deadline_of,
         needs=("agreement",),
-        cues={"deadline": 3, "when": 2.5, "sign": 0.5},
+        cues={"deadline": 3, "when": 2.5, "sign": 0.5, "task": -2},
         requires=("deadline", "when"),
         accepts=frozenset({"solution"}),
         examples={
@@ -472,7 +612,15 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "opgaver",
         _task,
         needs=("task",),
-        cues={"details": 1, "when": 1, "deadline": 0.5, "what": 0.5, "task": 0.25, "frozen": -3},
+        cues={
+            "details": 1,
+            "when": 1,
+            "deadline": 0.5,
+            "what": 0.5,
+            "task": 0.25,
+            "task_title": 1,
+            "frozen": -3,
+        },
         accepts=frozenset({"solution"}),
         examples={"da": ("Status på {task}",), "en": ("Status of {task}",)},
         help={
@@ -485,7 +633,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "opgaver",
         _task_who,
         needs=("task",),
-        cues={"who": 2, "count": 1.5, "missing": 1, "progress": 1, "done": 0.5},
+        cues={"who": 2, "count": 1.5, "missing": 1, "progress": 1, "done": 0.5, "task_title": 1},
         accepts=frozenset({"solution"}),
         examples={
             "da": ("Hvem mangler at fuldføre {task}?",),
@@ -562,7 +710,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "frozen_blocked",
         "frozen",
         lambda a: frozen.frozen_blocked(a.ctx),
-        cues={"frozen": 3, "blocked": 2.5, "closed": 1.5},
+        cues={"frozen": 3, "blocked": 2.5, "closed": 1.5, "when": -2, "now": -1},
         requires=("frozen",),
         accepts=frozenset({"solution"}),
         examples={
@@ -627,7 +775,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         _meeting_in_period,
         needs=("past_period",),
         cues={"meeting": 3, "agenda": 1.5, "actions": 1, "attended": 1.5},
-        requires=("meeting", "agenda", "attended"),
+        requires=("meeting", "agenda", "attended", "actions"),
         examples={
             "da": ("Hvad var dagsordenen for mødet i marts 2020?",),
             "en": ("The meeting in March 2020",),
@@ -653,8 +801,17 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "udrulning",
         _rollout_when,
         needs=("municipality",),
-        cues={"golive": 3, "wave": 2, "when": 1, "visit": -4, "meeting": -2, "task": -1},
-        requires=("golive", "wave"),
+        cues={
+            "golive": 3,
+            "wave": 2,
+            "got": 1.5,
+            "when": 1,
+            "visit": -4,
+            "meeting": -2,
+            "task": -1,
+            "actions": -2,
+        },
+        requires=("golive", "wave", "got"),
         accepts=frozenset({"solution"}),
         examples={
             "da": ("Hvornår gik {municipality} live på KY?",),
@@ -680,7 +837,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         _rollout_in_period,
         needs=("period",),
         cues={"golive": 3, "wave": 1, "who": 1, "which": 0.5, "visit": -4, "meeting": -2},
-        requires=("golive",),
+        requires=("golive", "wave"),
         accepts=frozenset({"solution"}),
         examples={
             "da": ("Hvem gik live på KY i marts 2021?",),
@@ -699,6 +856,64 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "da": ("Hvornår besøger KOMBIT {municipality}?",),
             "en": ("Has KOMBIT visited {municipality}?",),
         },
+    ),
+    # --- the base tables: regions, solutions, the polls the decks show -----------------------
+    AnswerType(
+        "municipality_region",
+        "kommuner",
+        _region_of,
+        needs=("municipality",),
+        cues={"region": 3, "which": 0.5},
+        requires=("region",),
+        forbids=("agreement", "task", "deadline"),
+        examples={
+            "da": ("Hvilken region ligger {municipality} i?",),
+            "en": ("Which region is {municipality} in?",),
+        },
+    ),
+    AnswerType(
+        "region_members",
+        "kommuner",
+        _region_members,
+        needs=("region",),
+        cues={"which": 0.5, "who": 0.5},
+        forbids=("agreement", "task", "deadline", "visit", "golive"),
+        examples={
+            "da": ("Hvilke kommuner ligger i Region Nordjylland?",),
+            "en": ("Which municipalities are in Region Nordjylland?",),
+        },
+    ),
+    AnswerType(
+        "solution_info",
+        "løsninger",
+        _solution_info,
+        needs=("solution",),
+        cues={"solution_name": 3, "what": 1, "details": 0.5, "task": -2, "agreement": -2},
+        requires=("solution_name", "what"),
+        forbids=("contact", "frozen", "golive", "deadline", "meeting", "wave"),
+        fits=_what_is,
+        examples={"da": ("Hvad står {solution} for?",), "en": ("What does {solution} stand for?",)},
+    ),
+    AnswerType(
+        "meeting_polls",
+        "møder",
+        _meeting_polls,
+        cues={"poll": 4, "meeting": 1, "last": 0.5, "which": 0.5},
+        requires=("poll",),
+        examples={
+            "da": ("Hvilke afstemninger var der på mødet i september 2020?",),
+            "en": ("Which polls were there at the meeting in September 2020?",),
+        },
+    ),
+    # --- small talk ------------------------------------------------------------------------
+    AnswerType(
+        "small_talk",
+        "hjælp",
+        _small_talk,
+        cues={"greeting": 2.5, "thanks": 2.5},
+        requires=("greeting", "thanks"),
+        fits=_only_small_talk,
+        examples={"da": ("Hej",), "en": ("Hello",)},
     ),
     # --- the asker's profile and reports (carried out by the dialogs) -------------------------
     AnswerType(
@@ -755,3 +970,26 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
 
 BY_NAME: Final[Mapping[str, AnswerType]] = {q.name: q for q in QUESTIONS}
 ACTIONS: Final = frozenset(q.name for q in QUESTIONS if q.answer is None)
+
+# The questions offered after "hej": the three a newcomer most likely wants.
+_FIRST_EXAMPLES: Final[Mapping[Language, tuple[str, ...]]] = {
+    lang: tuple(
+        BY_NAME[name].examples[lang][0]
+        for name in ("agreements_of_municipality", "deadlines", "frozen_next")
+    )
+    for lang in ("da", "en")
+}
+DEFAULT_NAMES: Final[Mapping[Language, Mapping[str, str]]] = {
+    "da": {
+        "municipality": "Vejle",
+        "task": "ADG_0",
+        "solution": "VALG",
+        "agreement": "tilslutningsaftalen om datastandarder",
+    },
+    "en": {
+        "municipality": "Vejle",
+        "task": "ADG_0",
+        "solution": "VALG",
+        "agreement": "the data standards agreement",
+    },
+}

@@ -9,12 +9,19 @@ use for. Below :data:`THRESHOLD` nothing fits and the reply says what the bot ca
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from dialogs.entities import Mention
-from dialogs.questions.catalogue import ACCEPTED, NEED, QUESTIONS, STRAY, AnswerType
+from dialogs.questions.catalogue import (
+    ACCEPTED,
+    DEFAULT_NAMES,
+    NEED,
+    QUESTIONS,
+    STRAY,
+    AnswerType,
+)
 from dialogs.questions.understanding import Understanding
 from dialogs.reply import Language
 
@@ -27,6 +34,7 @@ _NEED_KINDS: Final = {
     "agreement": "agreement",
     "task": "task",
     "solution": "solution",
+    "region": "region",
 }
 
 
@@ -36,7 +44,7 @@ class Ranked:
     score: float
 
 
-def _need_met(need: str, u: Understanding, today_ok: bool) -> bool:
+def _need_met(need: str, u: Understanding) -> bool:
     if need == "municipality":
         return bool(u.first("municipality")) or u.has("we")
     if need == "named_municipality":
@@ -46,27 +54,35 @@ def _need_met(need: str, u: Understanding, today_ok: bool) -> bool:
         # looks for the one meant, and steps aside (returns None) when there is none
         return "agreement" in u.kinds or u.has("agreement_kind", "agreement", "sign")
     if need == "task":  # named by its code, or a task word: the answer looks for its title
-        return "task" in u.kinds or u.has("task")
+        return "task" in u.kinds or u.has("task", "task_title")
     if need == "period":
         return u.period is not None
     if need == "past_period":
-        return u.period is not None and today_ok
+        return u.has("past_period")
     if need == "wave":
         return u.wave is not None
     return need in u.kinds
 
 
-def score(answer: AnswerType, u: Understanding, past_period: bool) -> float | None:
+def _weight(need: str, u: Understanding) -> float:
+    """A need met by a name counts fully; "vi" for the asker's municipality counts half, so a
+    thing the question names outweighs it ("rolle 4 – hvad skal vi?" is about the task)."""
+    if need == "municipality" and not u.first("municipality"):
+        return NEED / 2
+    return NEED
+
+
+def score(answer: AnswerType, u: Understanding) -> float | None:
     """The score of ``answer`` for ``u``; None when it cannot answer it at all."""
     if answer.requires and not u.has(*answer.requires):
         return None
     if answer.forbids and u.has(*answer.forbids):
         return None
-    if not all(_need_met(need, u, past_period) for need in answer.needs):
+    if not all(_need_met(need, u) for need in answer.needs):
         return None
     if answer.fits is not None and not answer.fits(u):
         return None
-    total = NEED * len(answer.needs) + answer.prior
+    total = sum(_weight(need, u) for need in answer.needs) + answer.prior
     total += sum(weight for cue, weight in answer.cues.items() if cue in u.cues)
     used = {_NEED_KINDS.get(need) for need in answer.needs}
     for kind in u.kinds:
@@ -79,15 +95,13 @@ def score(answer: AnswerType, u: Understanding, past_period: bool) -> float | No
     return total
 
 
-def ranked(
-    u: Understanding, past_period: bool, types: Sequence[AnswerType] = QUESTIONS
-) -> list[Ranked]:
+def ranked(u: Understanding, types: Sequence[AnswerType] = QUESTIONS) -> list[Ranked]:
     """Every type that can answer ``u``, best first. Equal scores are ordered by name, so the
     order the types are declared in never decides."""
     scored = [
         Ranked(answer, s)
         for answer in types
-        if (s := score(answer, u, past_period)) is not None and s >= THRESHOLD
+        if (s := score(answer, u)) is not None and s >= THRESHOLD
     ]
     return sorted(scored, key=lambda r: (-r.score, r.answer.name))
 
@@ -122,13 +136,6 @@ def _fill(example: str, mentions: Sequence[Mention]) -> str | None:
             return None
         values[slot] = mention.text
     return example.format(**values)
-
-
-_NAMES: Final = {"municipality": "Vejle", "task": "ADG_0", "solution": "VALG"}
-DEFAULT_NAMES: Final[Mapping[Language, Mapping[str, str]]] = {
-    "da": {**_NAMES, "agreement": "tilslutningsaftalen om datastandarder"},
-    "en": {**_NAMES, "agreement": "the data standards agreement"},
-}
 
 
 def examples(lang: Language) -> Iterator[str]:

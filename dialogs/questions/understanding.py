@@ -2,7 +2,7 @@
 
 In order, once per message: the time period it names (:func:`dialogs.timeexpr.find_period`),
 every thing it names with its span (:class:`dialogs.entities.EntityIndex`), and — on the words
-that remain, cue-folded and with typos in ordinary words repaired — the cues of
+that remain, in the loose form of dialogs.text.plain and with typos in ordinary words repaired — the cues of
 :mod:`dialogs.questions.vocabulary` and the language. Nothing here decides which answer fits;
 that is the ranker's job, so no order of rules can decide a question before its names are seen.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 from typing import Final
@@ -20,8 +21,9 @@ from rapidfuzz.distance import OSA
 from dialogs.answers.agreements import names_a_kind
 from dialogs.entities import EntityIndex, EntityKind, Mention
 from dialogs.language import detect_language
-from dialogs.questions.vocabulary import cue_fold, cues_in, repair, shapes_in
+from dialogs.questions.vocabulary import cues_in, is_cue_word, repair, shapes_in
 from dialogs.reply import Language
+from dialogs.text import plain
 from dialogs.timeexpr import Period, PeriodKind, find_period
 
 MAX_TEXT: Final = 500  # longer messages are answered from their first part
@@ -51,7 +53,7 @@ _WAVE_ORDINAL: Final = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+(?:bolge|wave)\
 
 
 def _wave(folded: str) -> str | None:
-    """The wave code a cue-folded question names, upper-cased ("B3"), or None."""
+    """The wave code a question in the loose form names, upper-cased ("B3"), or None."""
     if found := _WAVE_CODE.search(folded):
         code = found.group(1).upper()
         return f"B{code}" if code.isdigit() else code
@@ -67,7 +69,7 @@ class Understanding:
     """What one question says: the things it names, the period, its cues and language."""
 
     text: str  # as written (at most MAX_TEXT characters)
-    words: str  # the rest after names and period, cue-folded and typo-repaired
+    words: str  # the rest after names and period, in the loose form of dialogs.text.plain and typo-repaired
     lang: Language
     period: Period | None
     mentions: tuple[Mention, ...]
@@ -113,25 +115,32 @@ def understand(text: str, index: EntityIndex, today: dt.date) -> Understanding:
     period = find_period(_months_repaired(text), today)
     searchable = blank(text, period.span) if period else text
     mentions = _short_question_names(index, searchable, index.find(searchable))
+    mentions = _names_in_place(index, searchable, mentions)
     rest, named_out = searchable, text
     for mention in mentions:
         rest, named_out = blank(rest, mention.span), blank(named_out, mention.span)
-    folded = cue_fold(rest)
+    folded = plain(rest)
     repaired, extra, fixes = _repaired(folded)
-    wave = _wave(cue_fold(rest))
-    whole = cue_fold(text)
+    wave = _wave(plain(rest))
+    whole = plain(text)
     yes_no = bool(_YES_NO.match(whole))
     flags = {
         "wave": wave is not None,
         "period": period is not None,
-        "past_period": period is not None and period.start <= today,
-        "now": period is not None and period.kind is PeriodKind.TODAY,
+        # a period that has begun and is not "before …" ("mødet i marts 2020", not "før jul")
+        "past_period": period is not None
+        and period.start < today
+        and period.kind is not PeriodKind.BY_DATE,
+        "now": period is not None and period.kind in (PeriodKind.TODAY, PeriodKind.THIS_WEEK),
         "yes_no": yes_no,
         "agreement_kind": names_a_kind(text),
     }
     cues = cues_in(repaired) | shapes_in(repaired, whole) | {k for k, on in flags.items() if on}
     if "agreement" in cues_in(whole):  # "K-aftalen for datastandard service" is a name, and
         cues |= {"agreement"}  # an agreement all the same
+    if "task" in cues and ("we" in cues or any(m.kind == "municipality" for m in mentions)):
+        # "hvad har vi af opgaver i KLIK?": KLIK is the task system here, not the project
+        mentions = [m for m in mentions if not (m.resolved and m.resolved.key == "klik")]
     return Understanding(
         text=text,
         words=repaired,
@@ -197,19 +206,68 @@ def _repaired(folded: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     return repaired, tuple(_WORDS.findall(repaired)), tuple(fixes)
 
 
+# Words after which a municipality's name is expected ("frister for Faxø", "besøgt Læsø").
+_BEFORE_A_NAME: Final = frozenset(
+    [
+        "for",
+        "i",
+        "på",
+        "paa",
+        "pa",
+        "hos",
+        "fra",
+        "til",
+        "om",
+        "in",
+        "at",
+        "from",
+        "besøgt",
+        "besoegt",
+        "besøge",
+        "visit",
+        "visited",
+        "kommune",
+        "kommunen",
+    ]
+)
+
+
+def _names_in_place(index: EntityIndex, text: str, mentions: list[Mention]) -> list[Mention]:
+    """A word where a municipality's name is expected that is a typo of two names ("frister for
+    faxø": Faxe or Fanø?) is asked back rather than ignored, which would answer for everyone.
+    Only ambiguous ones: a lone guess at one name is never made here."""
+    words = list(_WORDS.finditer(text))
+    found = list(mentions)
+    for before, word in itertools.pairwise(words):
+        if before.group().casefold() not in _BEFORE_A_NAME or len(word.group()) < 4:
+            continue
+        if any(m.span[0] < word.end() and word.start() < m.span[1] for m in found):
+            continue
+        if is_cue_word(plain(word.group())):
+            continue
+        mention = index.lookup(word.group(), "municipality")
+        if mention is not None and mention.ambiguous:
+            found.append(dataclasses.replace(mention, span=(word.start(), word.end())))
+    return sorted(found, key=lambda m: m.span) if len(found) > len(mentions) else mentions
+
+
 def _short_question_names(index: EntityIndex, text: str, mentions: list[Mention]) -> list[Mention]:
     """In a question of a few words, a municipality's name written in lower case is the
     municipality ("aftaler vejen" is Vejen), which running text would read as an ordinary word
-    ("i vejen"). Only exact names, never a typo's guess."""
+    ("i vejen"). Exact names, and a typo of two names (asked back, "aftaler fane": Fanø or
+    Faxe?) — never a guess at one name."""
     words = list(_WORDS.finditer(text))
     if len(words) > 4 or any(m.kind == "municipality" for m in mentions):
         return mentions
     for word in words:
         if len(word.group()) < 4 or any(m.span[0] <= word.start() < m.span[1] for m in mentions):
             continue
-        if index.names_exactly(word.group(), "municipality"):
-            found = index.lookup(word.group(), "municipality")
-            if found is not None:
-                placed = dataclasses.replace(found, span=(word.start(), word.end()))
-                return sorted([*mentions, placed], key=lambda m: m.span)
+        if is_cue_word(plain(word.group())):
+            continue
+        found = index.lookup(word.group(), "municipality")
+        if found is not None and (
+            found.ambiguous or index.names_exactly(word.group(), "municipality")
+        ):
+            placed = dataclasses.replace(found, span=(word.start(), word.end()))
+            return sorted([*mentions, placed], key=lambda m: m.span)
     return mentions

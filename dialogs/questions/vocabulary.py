@@ -1,7 +1,7 @@
 """The words questions are read by: one named cue per idea, Danish and English side by side.
 
-A cue is a list of phrases over *cue-folded* text (lower case; æ→ae, ø/oe→o, å/aa→a, so
-"hvornår", "hvornaar" and "hvornar" are one word). In a phrase ``*`` at the end of a word
+A cue is a list of phrases compared in the loose form of :func:`dialogs.text.plain` (lower
+case; æ→ae, ø/oe→o, å/aa→a: "hvornår", "hvornaar" and "hvornar" are one word). In a phrase ``*`` at the end of a word
 means "and any ending" (``aftale*``: aftale, aftaler, aftalen), at the start "as the end of a
 compound" (``*aftale*``: databehandleraftalen). The cues only say which ideas a question
 contains; which answer fits is decided elsewhere, by scores (:mod:`dialogs.questions.catalogue`).
@@ -21,14 +21,8 @@ from typing import Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-_FOLD: Final = str.maketrans({"æ": "ae", "ø": "o", "å": "a", "ä": "ae", "ö": "o", "é": "e"})
-_PAIRS: Final = re.compile(r"aa|oe")
-
-
-def cue_fold(text: str) -> str:
-    """Lower case with the Danish letters and their two-letter spellings made one."""
-    return _PAIRS.sub(lambda m: m.group()[0], text.casefold().translate(_FOLD))
-
+from dialogs.language import is_known_word
+from dialogs.text import plain
 
 CUES: Final[Mapping[str, tuple[str, ...]]] = {
     # --- what is asked about ---
@@ -69,6 +63,24 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "status",
     ),
     "deadline": (
+        "skal vi nå",
+        "skal man nå",
+        "skal kommunen nå",
+        "*frist*",
+        "haster",
+        "hast*",
+        "urgent",
+        "finish",
+        "need to finish",
+        "have to finish",
+        "huske at nå",
+        "mangler vi at nå",
+        "at nå",
+        "nå i",
+        "nå inden",
+        "nå de",
+        "what's due",
+        "due date*",
         "slutter",
         "slutdato*",
         "ends",
@@ -105,6 +117,19 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     "closed": ("lukket", "lukker", "closed", "lukke"),
     "blocked": (
+        "kan jeg",
+        "må jeg",
+        "kan de",
+        "kan kommunerne",
+        "hvad sker der med",
+        "what happens to",
+        "what happens with",
+        "virker",
+        "fungerer",
+        "works",
+        "working",
+        "tilgængelig*",
+        "available",
         "lukket for",
         "huske at gøre",
         "gøre inden",
@@ -172,6 +197,13 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "on the agenda",
     ),
     "actions": (
+        "gøre efter",
+        "skulle vi",
+        "skal vi gøre",
+        "bad kombit os om",
+        "bad os",
+        "to-do*",
+        "todo*",
         "bad os om",
         "bad i os om",
         "bede os om",
@@ -194,6 +226,21 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
     "next": ("naeste", "kommende", "next", "upcoming", "naeste gang", "snart", "soon"),
     "attended": ("deltog", "deltagere", "deltager*", "attended", "participants", "attend*"),
     "contact": (
+        "spørgsmål til",
+        "spørgsmål om",
+        "questions about",
+        "question about",
+        "hvor sender",
+        "sender vi",
+        "who runs",
+        "who leads",
+        "hvem leder",
+        "hvem står bag",
+        "have fat i",
+        "fat på",
+        "get hold of",
+        "rekvirer*",
+        "hvem kan hjælpe",
         "taler jeg med",
         "snakke med",
         "hvem ved noget",
@@ -281,6 +328,11 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "what is coming",
     ),
     "visit": (
+        "var i i",
+        "var kombit",
+        "vist interesse",
+        "interesse*",
+        "interest",
         "været i",
         "været på",
         "været hos",
@@ -296,8 +348,12 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "visit*",
         "besoge",
     ),
-    "wave": ("bolge*", "*bolge*", "wave*"),
+    "wave": ("rul", "rullet", "bolge*", "*bolge*", "wave*"),
+    "got": ("fik", "got", "fået", "have fået"),
     "golive": (
+        "kom vi på",
+        "kom vi i gang",
+        "kom de på",
         "gik på",
         "klar på",
         "var klar",
@@ -315,7 +371,6 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "roll-out",
         "went live",
         "i luften",
-        "fik",
         "kom pa",
         "kom med",
         "kommer pa",
@@ -332,12 +387,24 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "started using",
         "onboard*",
         "came onto",
-        "got",
         "tog i brug",
         "taget i brug",
     ),
     "solution_name": ("hvad star", "star for", "stand for", "stands for", "full name"),
-    "region": ("region*",),
+    "region": ("region*", "landsdel*"),
+    "poll": (
+        "afstemning*",
+        "*afstemning*",
+        "poll*",
+        "mentimeter",
+        "menti",
+        "evaluering*",
+        "måling*",
+        "spurgte i om",
+        "spurgte i os om",
+        "survey*",
+        "spørgeskema*",
+    ),
     # --- how it is asked ---
     "when": ("hvornar", "when", "dato*", "date*", "what time", "hvilken dag", "which day"),
     "who": ("hvem", "who", "hvilke kommuner", "which municipalities", "whom"),
@@ -428,6 +495,34 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "registered",
         "delete",
     ),
+    "greeting": (
+        "hej",
+        "hejsa",
+        "halløj",
+        "hello",
+        "hi",
+        "hey",
+        "godmorgen",
+        "goddag",
+        "god morgen",
+        "good morning",
+        "morn",
+        "dav",
+        "hallo",
+    ),
+    "thanks": (
+        "tak",
+        "tusind tak",
+        "mange tak",
+        "thanks",
+        "thank you",
+        "thx",
+        "perfekt",
+        "super",
+        "great",
+        "fint",
+        "fedt",
+    ),
     "polite": ("hej", "hi", "hello", "tak", "thanks", "please", "venligst", "kan du", "could you"),
 }
 
@@ -469,7 +564,7 @@ def _compile(phrases: Iterable[str]) -> _Matcher:
     inside: list[str] = []
     parts: list[tuple[str, re.Pattern[str]]] = []
     for phrase in phrases:
-        folded = cue_fold(phrase)
+        folded = plain(phrase)
         body = folded.strip("*")
         if " " not in folded and _TOKEN.fullmatch(body):
             if folded.startswith("*"):
@@ -498,7 +593,7 @@ _VOCABULARY: Final[tuple[_Word, ...]] = tuple(
             _Word(w.strip("*"), w.endswith("*"), w.startswith("*"))
             for phrases in CUES.values()
             for phrase in phrases
-            for w in cue_fold(phrase).split()
+            for w in plain(phrase).split()
             if len(w.strip("*")) >= 5 and not w.startswith("*")
         },
         key=lambda w: w.text,
@@ -513,13 +608,18 @@ _STEMS_BY_LENGTH: Final[Mapping[int, list[str]]] = {
 }
 
 
+_ALL_WORDS: Final = frozenset(
+    w.strip("*") for phrases in CUES.values() for p in phrases for w in plain(p).split()
+)
+
+
 def is_cue_word(word: str) -> bool:
     """A word of the vocabulary or a form of one ("opgaven", "aftalerne")."""
-    return word in _KNOWN or word.startswith(_PREFIXES)
+    return word in _ALL_WORDS or word.startswith(_PREFIXES)
 
 
 def cues_in(folded: str) -> frozenset[str]:
-    """The names of the cues in cue-folded text."""
+    """The names of the cues in loose text."""
     words = frozenset(_TOKEN.findall(folded))
     return frozenset(name for name, matcher in MATCHERS.items() if matcher.search(folded, words))
 
@@ -528,6 +628,8 @@ def repair(word: str) -> str | None:
     """The cue word ``word`` is one typo from, when exactly one is that close; else None."""
     if len(word) < 5 or word in _KNOWN or not word.isalpha() or word.startswith(_PREFIXES):
         return None  # a cue word, or a form of one ("agreements", "aftalerne"): not a typo
+    if is_known_word(word):
+        return None  # an ordinary word of either language: "leader" is no typo of "leder"
     found = {
         text
         for text, _, _ in process.extract(
@@ -552,7 +654,7 @@ def repair(word: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-# Cues that are sentence shapes rather than words, over the same cue-folded text (names blanked).
+# Cues that are sentence shapes rather than words, over the same loose text (names blanked).
 SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
     "register": re.compile(
         r"\bjeg er (?:\w+ )?(?:kombit-?)?(?:programleder|kontaktperson)\b"
@@ -560,6 +662,8 @@ SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
         r"|\bregistr(?:er|ere) mig\b|\bregister me\b|\b(?:saet|sat|skift|aendr) min kommune\b"
         r"|\b(?:switch|set|change) my municipality\b|\bjeg repraesenterer\b"
         r"|\bovertaget (?:\w+ )?programleder"
+        r"|^\s*(?:hej,? )?programleder (?:i|for)\b|\bsidder som programleder\b"
+        r"|\bmig (?:op )?som (?:ny )?programleder\b"
         r"|\bjeg er (?:fra|i)\b|\bjeg arbejder (?:i|for|hos|pa)\b"
         r"|\bi(?:'m| am) (?:the |a |new )?(?:kombit )?(?:programme|program) leader\b"
         r"|\bi(?:'m| am) (?:from|in)\b|\bi work (?:in|for|at)\b|\bskift (?:til|kommune)\b"
@@ -568,11 +672,13 @@ SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
         r"\bhvem er jeg\b|\bwho am i\b|\bmin profil\b|\bmy profile\b"
         r"|\bregistreret (?:som|i|for|til)\b|\bregistered (?:for|as|in|with)\b"
         r"|\bregistreret om mig\b|\bved du om mig\b|\bknow about me\b|\ber jeg sat op\b"
+        r"|\bregistreret pa\b|\btror du jeg er\b|\bstar jeg som\b|\bam i registered\b"
     ),
     "forget": re.compile(
         r"\bglem (?:mig|min|mit)\b|\bforget (?:me|my)\b|\bslet (?:min|mig|mit)\b"
         r"|\bdelete (?:my|me)\b|\bfjern (?:min profil|mig)\b|\bremove (?:my profile|me)\b"
         r"|\bslet mine oplysninger\b|\bafmeld mig\b|\bslette det du ved om mig\b|\bunregister\b"
+        r"|\bfjern min\b|\bslet min\b|\bforget (?:\w+ )?about me\b|\bforget everything\b"
     ),
     # "Vejen har underskrevet …", "vi har nu skrevet under på …", "K50 er fuldført hos os":
     # a statement of fact about one's own municipality (questions are excluded by the ranker).
@@ -593,7 +699,7 @@ _QUESTION_START: Final = re.compile(
 
 
 def shapes_in(folded: str, whole: str) -> frozenset[str]:
-    """The sentence shapes of ``folded`` (names blanked); ``whole``: the cue-folded message,
+    """The sentence shapes of ``folded`` (names blanked); ``whole``: the message in the loose form,
     for whether it is a question at all."""
     found = {name for name, pattern in SHAPES.items() if pattern.search(folded)}
     if whole.rstrip().endswith("?") or _QUESTION_START.match(whole):

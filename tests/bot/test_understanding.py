@@ -14,6 +14,7 @@ import pytest
 
 from tests.bot.questions import Q
 from tests.bot.questions.handwritten import HANDWRITTEN
+from tests.bot.questions.held_out import HELD_OUT
 from tests.bot.questions.judge import verdict
 from tests.bot.questions.paraphrases import TOPICS, generated
 from tests.conftest import BotClient
@@ -22,14 +23,16 @@ GOAL = 0.97
 MATRIX = generated()
 # Today's level where it is below the goal (measured on both databases alike).
 FLOORS: dict[tuple[str, str], float] = {
-    ("matrix", "forvekslinger"): 0.95,
-    ("hand", "opgaver"): 0.84,
     ("hand", "frister"): 0.91,
-    ("hand", "frozen"): 0.85,
-    ("hand", "møder"): 0.94,
+    ("hand", "frozen"): 0.94,
     ("hand", "kontakter"): 0.87,
-    ("hand", "besøg"): 0.93,
-    ("hand", "profil"): 0.91,
+    ("hand", "opgaver"): 0.94,
+    ("hand", "profil"): 0.94,
+    ("held", "aftaler"): 0.92,
+    ("held", "kontakter"): 0.94,
+    ("held", "opgaver"): 0.82,
+    ("held", "profil"): 0.94,
+    ("held", "udrulning"): 0.86,
 }
 
 
@@ -54,7 +57,7 @@ async def _score(bot: BotClient, cases: list[Q]) -> tuple[float, list[str], list
     return score, misses, wrong
 
 
-SETS: dict[str, dict[str, list[Q]]] = {"matrix": MATRIX, "hand": HANDWRITTEN}
+SETS: dict[str, dict[str, list[Q]]] = {"matrix": MATRIX, "hand": HANDWRITTEN, "held": HELD_OUT}
 
 
 @pytest.mark.parametrize(
@@ -63,7 +66,8 @@ SETS: dict[str, dict[str, list[Q]]] = {"matrix": MATRIX, "hand": HANDWRITTEN}
 async def test_questions_nobody_tuned_for_are_understood(
     bot: BotClient, kind: str, topic: str
 ) -> None:
-    """``matrix``: the generated paraphrases; ``hand``: the hand-written Teams questions."""
+    """``matrix``: the generated paraphrases; ``hand``: the hand-written Teams questions;
+    ``held``: hand-written questions kept apart from the tuning, measured as they come."""
     cases = SETS[kind][topic]
     score, misses, wrong = await _score(bot, cases)
     report = "\n".join([*wrong, *misses])
@@ -78,4 +82,5 @@ def test_the_matrix_is_as_broad_as_promised() -> None:
     assert sum(len(cases) for cases in MATRIX.values()) >= 600
     assert all(len(phrasings) >= 40 for phrasings in TOPICS.values())
     assert all(len(cases) >= 30 for cases in HANDWRITTEN.values())
-    assert set(HANDWRITTEN) == set(TOPICS)
+    assert all(len(cases) >= 30 for cases in HELD_OUT.values())
+    assert set(HANDWRITTEN) == set(TOPICS) == set(HELD_OUT)

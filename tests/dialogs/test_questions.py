@@ -12,7 +12,8 @@ from dialogs.help import COMMANDS
 from dialogs.questions.catalogue import QUESTIONS
 from dialogs.questions.ranker import DEFAULT_NAMES, ranked
 from dialogs.questions.understanding import understand
-from dialogs.questions.vocabulary import cue_fold, repair
+from dialogs.questions.vocabulary import repair
+from dialogs.text import plain
 from tests.support.entity_records import builtin_records
 
 TODAY = dt.date(2025, 11, 25)
@@ -33,7 +34,7 @@ def index() -> EntityIndex:
 def _top(index: EntityIndex, text: str, reverse: bool = False) -> str | None:
     u = understand(text, index, TODAY)
     types = tuple(reversed(QUESTIONS)) if reverse else QUESTIONS
-    found = ranked(u, past_period=u.period is not None and u.period.start <= TODAY, types=types)
+    found = ranked(u, types=types)
     return found[0].answer.name if found else None
 
 
@@ -81,7 +82,7 @@ def test_a_question_that_names_one_agreement_and_asks_when_is_about_that_agreeme
     ],
 )
 def test_a_typo_in_an_ordinary_word_is_read_as_the_word(typed: str, read: str) -> None:
-    assert repair(cue_fold(typed)) == read
+    assert repair(plain(typed)) == read
 
 
 @pytest.mark.parametrize("word", ["agreements", "aftalerne", "programme", "viborg", "qwerty"])
@@ -101,3 +102,27 @@ def test_the_help_card_shows_the_question_types_own_examples() -> None:
     assert len(helped) >= 10
     for answer in helped:
         assert answer.examples["da"][0].format(**DEFAULT_NAMES["da"]) in shown
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("frister for faxø i december", {"Faxe", "Fanø"}),
+        ("har I besøgt lærø", {"Ærø", "Læsø"}),
+        ("registrer mig for vejre", {"Vejle", "Lejre"}),
+    ],
+)
+def test_a_typo_of_two_names_where_a_name_belongs_is_asked_back(
+    index: EntityIndex, text: str, names: set[str]
+) -> None:
+    """Ignoring it would answer for every municipality; guessing one could be the wrong one."""
+    mention = understand(text, index, TODAY).ambiguous
+    assert mention is not None
+    assert {c.record.display for c in mention.candidates} >= names
+
+
+@pytest.mark.parametrize("text", ["er der noget i vejen med KLIK?", "hvad sker der i dag"])
+def test_an_ordinary_word_where_a_name_could_be_is_no_name(index: EntityIndex, text: str) -> None:
+    u = understand(text, index, TODAY)
+    assert u.ambiguous is None
+    assert "municipality" not in u.kinds

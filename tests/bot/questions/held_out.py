@@ -238,6 +238,13 @@ HELD_OUT: dict[str, list[Q]] = {
         ),
         Q("hvad er der af aftaler paa FLIS", "solution_agreements", solution="FLIS"),
         Q("any agreements for K98", "solution_agreements", solution="K98", lang="en"),
+        Q(
+            "has vallensbaek signed the 3x standards agreement",
+            "municipality_agreement_status",
+            municipality="Vallensbæk",
+            agreement="A002-01",
+            lang="en",
+        ),
         Q("hvilke aftaler hoerer til FKI STS", "solution_agreements", solution="FKI STS"),
         # ask back / not answerable
         Q("hvilke aftaler mangler vejne", "ask_back", candidates=("Vejle", "Vejen")),
@@ -336,6 +343,15 @@ HELD_OUT: dict[str, list[Q]] = {
             task="T001-01",
         ),
         Q("hvem har ikke lavet rolle 4 endnu", "task_who", task="T002-05"),
+        Q("who hasn't done ADG_0 yet", "task_who", task="T002-07", lang="en"),
+        Q("when does rolle 4 end", "task_status", task="T002-05", lang="en"),
+        Q(
+            "klik tasks for our municipality",
+            "municipality_tasks",
+            municipality="Faxe",
+            register="Faxe",
+            lang="en",
+        ),
         Q(
             "who still hasn't submitted the EAN number for VALG",
             "task_who",
@@ -461,6 +477,14 @@ HELD_OUT: dict[str, list[Q]] = {
             register="Tønder",
         ),
         Q("upcoming deadlines", "deadlines", lang="en"),
+        Q("what's due next week", "deadlines", lang="en"),
+        Q("anything due tomorrow", "deadlines", lang="en"),
+        Q(
+            "deadlines for naestved before new year",
+            "deadlines",
+            municipality="Næstved",
+            lang="en",
+        ),
         Q("hvad udløber primo december", "deadlines"),
         Q(
             "hvad er der af deadlines for lemvig resten af aaret",
@@ -534,6 +558,7 @@ HELD_OUT: dict[str, list[Q]] = {
         Q("hvad maa man ikke i frozen zonen paa serviceplatformen", "frozen_blocked"),
         Q("can we pull reports during the freeze", "frozen_blocked", register="Greve", lang="en"),
         Q("er x-api lukket i frozen zone", "frozen_blocked"),
+        Q("what is closed during the freeze", "frozen_blocked", lang="en"),
         Q("hvilke begraensninger er der i frozen zone", "frozen_blocked"),
         Q(
             "kan jeg administrere jobfunktionsroller naar der er frozen zone",
@@ -573,6 +598,7 @@ HELD_OUT: dict[str, list[Q]] = {
         Q("sidste plm", "meeting_last"),
         # meeting_agenda
         Q("hvad var paa dagsordenen sidste gang", "meeting_agenda"),
+        Q("agenda of the last meeting", "meeting_agenda", lang="en"),
         Q(
             "hvad stod paa dagsordenen i maj 2023",
             "meeting_agenda",
@@ -777,6 +803,12 @@ HELD_OUT: dict[str, list[Q]] = {
             lang="en",
         ),
         Q("mailadresse til aula teamet", "contact", contact="aula@kombit.dk"),
+        Q(
+            "who handles questions about the SKAT income data in SAPA",
+            "contact",
+            contact="BME@kombit.dk",
+            lang="en",
+        ),
         Q("who runs cyberforum", "contact", contact="RAV@kombit.dk", lang="en"),
         Q(
             "hvem er kontakt paa skattedata og dupla i sapa",
@@ -892,7 +924,13 @@ HELD_OUT: dict[str, list[Q]] = {
         Q("hvem var med i ky pilotrullet P1", "rollout_wave", wave="P1"),
         Q("hvilke kommuner er i fk oss boelge 2", "rollout_wave", wave="Bølge 2"),
         Q("fk oss fast track kommuner", "rollout_wave", wave="Fast Track"),
-        Q("hvem gik live sammen med os paa ky", "rollout_wave", wave="B3", register="Viborg"),
+        Q(
+            "hvem gik live sammen med os paa ky",
+            "rollout_wave",
+            wave="B3",
+            municipality="Viborg",
+            register="Viborg",
+        ),
         Q("hvem var med i ky boelgen 7.6.2021", "rollout_wave", wave="B5"),
         Q("B1 kommuner", "rollout_wave", wave="B1"),
         Q(
@@ -902,6 +940,13 @@ HELD_OUT: dict[str, list[Q]] = {
             lang="en",
         ),
         Q("hvilke kommuner kom paa ky i februar 2021", "rollout_wave", wave="B2"),
+        Q(
+            "who was in the same KY wave as kolding",
+            "rollout_wave",
+            wave="B1",
+            municipality="Kolding",
+            lang="en",
+        ),
         # ask back / not answerable
         Q("hvornaar gik vyborg live paa ky", "ask_back", candidates=("Nyborg", "Viborg")),
         Q("hvilken boelge var sorød i", "ask_back", candidates=("Solrød", "Sorø")),
@@ -979,6 +1024,8 @@ HELD_OUT: dict[str, list[Q]] = {
         Q("list of visits in 2024", "visits", lang="en"),
         Q("hvem fik besoeg i april 2024", "visits"),
         Q("har laesoe vist interesse", "visits", municipality="Læsø"),
+        Q("has kombit been to vejle", "visits", municipality="Vejle", lang="en"),
+        Q("which visits are planned", "visits", lang="en"),
         Q("har lærø faaet besoeg", "ask_back", candidates=("Ærø", "Læsø")),
         Q(
             "hvem fra kombit deltog i besoeget i holstebro",
@@ -1050,6 +1097,14 @@ HELD_OUT: dict[str, list[Q]] = {
         Q("fjern min registrering", "forget_me", register="Herning"),
         Q("jeg er ikke programleder mere, slet mig", "forget_me", register="Stevns"),
         Q("delete my data", "forget_me", lang="en"),
+        Q("forget everything about me", "forget_me", register="Holbæk", lang="en"),
+        Q(
+            "hillerod has signed the FLIS DPA",
+            "self_report",
+            municipality="Hillerød",
+            agreement="A002-09",
+            lang="en",
+        ),
         Q("afmeld mig", "forget_me", register="Billund"),
         # self_report
         Q(
