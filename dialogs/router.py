@@ -27,7 +27,7 @@ from dialogs.help import help_reply
 from dialogs.index import build_index
 from dialogs.language import detect_language
 from dialogs.questions.asking import ask_back, ask_which, not_understood
-from dialogs.questions.catalogue import Asked, with_task_titles
+from dialogs.questions.catalogue import Asked, with_data_names
 from dialogs.questions.ranker import Ranked, examples, near_tie, ranked, suggestion
 from dialogs.questions.understanding import Understanding, understand
 from dialogs.reply import Language, Reply
@@ -199,7 +199,7 @@ class Dialogs:
         today = self._clock().date()
         if AUDIT.match(text):
             return await self._audit(text, lang, snapshot, user)
-        u = with_task_titles(understand(text, self._entity_index(snapshot), today), snapshot)
+        u = with_data_names(understand(text, self._entity_index(snapshot), today), snapshot)
         lang = u.lang
         candidates = ranked(u)
         top = candidates[0].answer.name if candidates else None

@@ -25,7 +25,7 @@ _NOT_STARTED = re.compile(r"ikke p(?:å|aa|a)begyndt|not started", re.I)
 _STARTED = re.compile(r"p(?:å|aa|a)begyndt|started|i gang", re.I)
 _COMPLETED = re.compile(
     r"fuldf(?:ø|oe|o)rt|f(?:æ|ae|a)rdig|completed|done|finished|l(?:ø|oe|o)st|lavet|klaret"
-    r"|afsluttet",
+    r"|afsluttet|(?:ind)?sendt|udpeget|bekr(?:æ|ae|a)ftet|oprettet|submitted|\bsent\b",
     re.I,
 )
 

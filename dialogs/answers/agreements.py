@@ -79,7 +79,11 @@ def find_agreements(
     kinds = {kind for kind, pattern in KIND_WORDS.items() if pattern.search(text)}
     if kinds:
         candidates = [a for a in candidates if a.kind in kinds]
-    words = {plain(w) for w in _WORD.findall(text) if len(w) >= 5} - _COMMON
+    words = {
+        w
+        for w in (plain(w) for w in _WORD.findall(text) if len(w) >= 5)
+        if not w.startswith(("aftal", "agreement"))  # any form of "aftale": no title word
+    } - _COMMON
     # An English plural finds the Danish compound ("standards" in "datastandard").
     words |= {w[:-1] for w in words if len(w) > 5 and w.endswith("s")}
     # … and a Danish plural or definite form its base ("datastandarder" in "datastandard").

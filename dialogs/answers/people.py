@@ -60,6 +60,8 @@ _ENGLISH_TOPICS = {
     "support": "support",
     "invoic": "faktur",
     "election": "valg",
+    "operation": "drift",
+    "shared infrastructure": "infrastruktur",
 }
 
 

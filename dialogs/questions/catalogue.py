@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Final, Literal
@@ -76,12 +77,28 @@ def _without_klik(solutions: list[str]) -> list[str]:
     return [s for s in solutions if s != "klik"] if len(solutions) > 1 else solutions
 
 
-def with_task_titles(u: Understanding, snapshot: DataSnapshot) -> Understanding:
-    """``u`` with the cue ``task_title`` when its words name one to five tasks by their title,
-    so a task's answers can be chosen for a question that names no task code."""
-    if "task" in u.kinds or not 0 < len(titled_tasks(u, snapshot)) <= 5:
-        return u
-    return dataclasses.replace(u, cues=u.cues | {"task_title"})
+def with_data_names(u: Understanding, snapshot: DataSnapshot) -> Understanding:
+    """``u`` with what only the data can tell: the cue ``task_title`` when its words name one
+    to five tasks by their title (so a task's answers fit a question without a task code), and
+    a rollout wave named as the data names it ("Fast Track", "Bølge 2" of FK OSS)."""
+    if "task" not in u.kinds and 0 < len(titled_tasks(u, snapshot)) <= 5:
+        u = dataclasses.replace(u, cues=u.cues | {"task_title"})
+    named = _wave_named(u, snapshot)
+    if named is not None:
+        u = dataclasses.replace(u, wave=named, cues=u.cues | {"wave"})
+    return u
+
+
+def _wave_named(u: Understanding, snapshot: DataSnapshot) -> str | None:
+    """A wave whose own name (of two letters or more words) the question writes."""
+    text = f" {' '.join(u.extra_words)} "
+    names = {  # not a name made of the vocabulary's own words ("go-live", "Bølge 2")
+        w.wave
+        for w in snapshot.rollout_waves
+        if len(w.wave) > 3 and not any(is_cue_word(x) for x in re.findall(r"\w+", plain(w.wave)))
+    }
+    found = [n for n in names if f" {' '.join(plain(n).split())} " in text]
+    return max(found, key=len) if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,7 +267,10 @@ _NOT_A_TITLE: Final = frozenset(
 
 
 def _in_title(word: str, haystack: str) -> bool:
-    """The word, or its stem without a Danish ending ("indsende" in "Indsend EAN-nummer")."""
+    """The word, or its stem without a Danish ending ("indsende" in "Indsend EAN-nummer"); a
+    short word (an acronym: "EAN", "EG_") only as a word of its own."""
+    if len(word) < 5:
+        return re.search(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])", haystack) is not None
     return (
         word in haystack
         or (len(word) >= 6 and word[:-1] in haystack)
@@ -258,19 +278,40 @@ def _in_title(word: str, haystack: str) -> bool:
     )
 
 
+_ACRONYM: Final = re.compile(r"(?<![\w])([A-ZÆØÅ]{2,5})(?![a-zæøå])|\b([A-Za-z]{2,4})_")
+
+
+def _title_words(u: Understanding) -> set[str]:
+    """The words of a question that may be words of a task's title: ordinary words of five
+    letters or more (long compounds even when they contain a cue word, "kontaktoplysninger"),
+    and acronyms written as such ("EAN", "EG_Konfigurer")."""
+    named = {plain(m.text) for m in u.mentions}
+    words = {
+        w
+        for w in u.extra_words
+        if len(w) >= 5 and (not is_cue_word(w) or len(w) >= 12) and w not in _NOT_A_TITLE
+    }
+    for match in _ACRONYM.finditer(u.text):
+        acronym = plain(match.group(1) or match.group(2))
+        if acronym not in named:
+            words.add(acronym)
+    return words
+
+
 def titled_tasks(u: Understanding, snapshot: DataSnapshot) -> list[Task]:
     """Tasks named by the words of their title ("opgaven om at udpege en Reformansvarlig"):
     those that share the most distinctive words with the question, at least two words or one
-    of eight letters — never a task that merely shares a common word."""
-    words = {
-        w for w in u.extra_words if len(w) >= 5 and not is_cue_word(w) and w not in _NOT_A_TITLE
-    }
+    of eight letters that few titles have — never a task that merely shares a common word.
+    A number the question writes picks among numbered titles ("datapakke 3")."""
+    words = _title_words(u)
     solutions = _without_klik(u.keys("solution"))
+    codes = [plain(snapshot.solutions[s].code) for s in solutions if s in snapshot.solutions]
     scored: list[tuple[int, int, Task]] = []
     for task in snapshot.tasks.values():
-        if solutions and task.solution not in solutions:
-            continue
         haystack = plain(f"{task.title} {task.code}")  # the project is a solution: a name
+        # a solution the question names is the task's project, or in its title ("YR- og KSD-")
+        if solutions and task.solution not in solutions and not any(c in haystack for c in codes):
+            continue
         hits = [w for w in words if _in_title(w, haystack)]
         if hits:
             scored.append((len(hits), sum(map(len, hits)), task))
@@ -288,10 +329,16 @@ def titled_tasks(u: Understanding, snapshot: DataSnapshot) -> list[Task]:
         key=lambda t: newest_first_key(t.meeting, snapshot),
         reverse=True,
     )
+    numbers = set(re.findall(r"(?<![\w.])\d{1,3}(?![\w.])", u.without(_period_span(u))))
+    numbered = [t for t in newest_first if numbers and numbers <= set(re.findall(r"\d+", t.title))]
     one_each: dict[tuple[str, str, str], Task] = {}
-    for task in newest_first:  # the same task announced at two meetings is one task
+    for task in numbered or newest_first:  # the same task announced twice is one task
         one_each.setdefault(same_task(task), task)
     return list(one_each.values())
+
+
+def _period_span(u: Understanding) -> tuple[int, int] | None:
+    return u.period.span if u.period is not None else None
 
 
 def _the_task(a: Asked, question: Callable[[str], str]) -> Task | Reply | None:
@@ -373,7 +420,27 @@ def _rollout_in_period(a: Asked) -> Reply | None:
 
 
 def _rollout_wave(a: Asked) -> Reply | None:
-    return people.rollout_wave(a.ctx, a.u.wave, a.solutions) if a.u.wave else None
+    if not a.u.wave:
+        return None
+    waves = a.ctx.snapshot.rollout_waves
+    known = {w.wave.casefold() for w in waves if not a.solutions or w.solution in a.solutions}
+    code = a.u.wave
+    if code.casefold() not in known and code[1:].isdigit():  # FK OSS writes "Bølge 2"
+        spelled = f"Bølge {code[1:]}"
+        code = spelled if spelled.casefold() in known else code
+    return people.rollout_wave(a.ctx, code, a.solutions)
+
+
+def _same_wave(a: Asked) -> Reply | None:
+    """ "hvem gik live sammen med os på KY?": the municipality's own wave, with its members."""
+    if a.municipality is None:
+        return None
+    codes = {
+        w.wave
+        for w in a.ctx.snapshot.rollout_waves
+        if w.municipality == a.municipality and (not a.solutions or w.solution in a.solutions)
+    }
+    return people.rollout_wave(a.ctx, codes.pop(), a.solutions) if len(codes) == 1 else None
 
 
 def _region_of(a: Asked) -> Reply | None:
@@ -550,6 +617,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "deadline": -1,
             "frozen": -3,
             "task": -2,
+            "contact": -3,
         },
         accepts=frozenset({"region", "solution"}),
         examples={
@@ -574,6 +642,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "missing": 0.5,
             "frozen": -3,
             "task": -2,
+            "contact": -3,
         },
         accepts=frozenset({"solution"}),
         examples={
@@ -586,7 +655,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "aftaler",
         _deadline_of,
         needs=("agreement",),
-        cues={"deadline": 3, "when": 2.5, "sign": 0.5, "task": -2},
+        cues={"deadline": 3, "when": 2.5, "sign": 0.5, "task": -2, "contact": -3},
         requires=("deadline", "when"),
         accepts=frozenset({"solution"}),
         examples={
@@ -599,7 +668,14 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "aftaler",
         _solution_agreements,
         needs=("solution",),
-        cues={"agreement": 3, "which": 0.5, "agreement_kind": -1.5, "who": -1, "frozen": -3},
+        cues={
+            "agreement": 3,
+            "which": 0.5,
+            "agreement_kind": -1.5,
+            "who": -1,
+            "frozen": -3,
+            "contact": -3,
+        },
         requires=("agreement",),
         examples={
             "da": ("Hvilke aftaler er der for {solution}?",),
@@ -620,6 +696,7 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
             "task": 0.25,
             "task_title": 1,
             "frozen": -3,
+            "contact": -3,
         },
         accepts=frozenset({"solution"}),
         examples={"da": ("Status på {task}",), "en": ("Status of {task}",)},
@@ -633,7 +710,15 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "opgaver",
         _task_who,
         needs=("task",),
-        cues={"who": 2, "count": 1.5, "missing": 1, "progress": 1, "done": 0.5, "task_title": 1},
+        cues={
+            "who": 2,
+            "count": 1.5,
+            "missing": 1,
+            "progress": 1,
+            "done": 0.5,
+            "task_title": 1,
+            "contact": -3,
+        },
         accepts=frozenset({"solution"}),
         examples={
             "da": ("Hvem mangler at fuldføre {task}?",),
@@ -658,7 +743,14 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "opgaver",
         _solution_tasks,
         needs=("solution",),
-        cues={"task": 2.5, "which": 0.5, "meeting": -3, "frozen": -3, "deadline": -1.5},
+        cues={
+            "task": 2.5,
+            "which": 0.5,
+            "meeting": -3,
+            "frozen": -3,
+            "deadline": -1.5,
+            "contact": -3,
+        },
         examples={
             "da": ("Hvilke KLIK-opgaver har {solution}?",),
             "en": ("Which KLIK tasks does {solution} have?",),
@@ -786,8 +878,8 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         "contact",
         "kontakter",
         _contact,
-        cues={"contact": 4, "who": 1},
-        requires=("contact",),
+        cues={"contact": 4, "who": 1, "question_word": 1.5},
+        requires=("contact", "question_word"),
         accepts=frozenset({"solution", "task", "contact", "agreement"}),
         examples={
             "da": ("Hvem kan jeg spørge om {solution}?",),
@@ -829,6 +921,19 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
         examples={
             "da": ("Hvilke kommuner var i bølge B3?",),
             "en": ("Which municipalities were in wave B3?",),
+        },
+    ),
+    AnswerType(
+        "same_wave",
+        "udrulning",
+        _same_wave,
+        needs=("municipality",),
+        cues={"same": 3, "golive": 1, "wave": 1, "who": 1},
+        requires=("same",),
+        accepts=frozenset({"solution"}),
+        examples={
+            "da": ("Hvem gik live sammen med {municipality} på KY?",),
+            "en": ("Who was in the same KY wave as {municipality}?",),
         },
     ),
     AnswerType(

@@ -82,6 +82,8 @@ def score(answer: AnswerType, u: Understanding) -> float | None:
         return None
     if answer.fits is not None and not answer.fits(u):
         return None
+    if u.has("beyond") and answer.topic != "profil":
+        return None  # "hvad koster FLIS for Vejle?": the data holds no costs; say so
     total = sum(_weight(need, u) for need in answer.needs) + answer.prior
     total += sum(weight for cue, weight in answer.cues.items() if cue in u.cues)
     used = {_NEED_KINDS.get(need) for need in answer.needs}

@@ -349,6 +349,14 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "besoge",
     ),
     "wave": ("rul", "rullet", "bolge*", "*bolge*", "wave*"),
+    "same": (
+        "samme bølge",
+        "sammen med",
+        "same wave",
+        "together with",
+        "samme tid som",
+        "same time as",
+    ),
     "got": ("fik", "got", "fået", "have fået"),
     "golive": (
         "kom vi på",
@@ -523,6 +531,38 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "fint",
         "fedt",
     ),
+    # what the data does not hold: costs, hours, population, weather … (no answer fits then)
+    "beyond": (
+        "koster",
+        "kostede",
+        "kostet",
+        "pris",
+        "prisen",
+        "priser",
+        "price*",
+        "cost*",
+        "budget",
+        "budgettet",
+        "budgetter",
+        "timer",
+        "hours",
+        "oppetid*",
+        "uptime",
+        "vejr*",
+        "weather",
+        "indbygger*",
+        "population",
+        "inhabitants",
+        "løn",
+        "lønnen",
+        "salary",
+        "ansatte",
+        "employees",
+        "medarbejdere",
+        "gebyr*",
+        "fee*",
+    ),
+    "question_word": ("spørgsmål", "spørgsmålet", "question", "questions"),
     "polite": ("hej", "hi", "hello", "tak", "thanks", "please", "venligst", "kan du", "could you"),
 }
 
@@ -685,7 +725,7 @@ SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
     "report": re.compile(
         r"\b(?:har|has|have|er|is|are)\s+(?:nu\s+|now\s+|just\s+|lige\s+|netop\s+|blevet\s+)?"
         r"(?:underskrevet|skrevet under|signed|fuldfort|completed|finished|done|pabegyndt|started"
-        r"|lavet|klaret|afsluttet)\b"
+        r"|lavet|klaret|afsluttet|sendt|indsendt|udpeget|bekraeftet|oprettet|submitted|sent)\b"
         r"|^\s*(?:vi|we|jeg|i)\s+(?:just\s+|lige\s+|netop\s+)?(?:underskrev|skrev under|signed"
         r"|fuldforte|completed|finished|startede|started)\b"
         r"|\bmark(?:er|[ée]r)?\b.*\b(?:fuldfort|completed|done|underskrevet|signed|pabegyndt|started"

@@ -15,6 +15,7 @@ import pytest
 from tests.bot.questions import Q
 from tests.bot.questions.handwritten import HANDWRITTEN
 from tests.bot.questions.held_out import HELD_OUT
+from tests.bot.questions.held_out_2 import HELD_OUT_2
 from tests.bot.questions.judge import verdict
 from tests.bot.questions.paraphrases import TOPICS, generated
 from tests.conftest import BotClient
@@ -25,14 +26,18 @@ MATRIX = generated()
 FLOORS: dict[tuple[str, str], float] = {
     ("hand", "frister"): 0.91,
     ("hand", "frozen"): 0.94,
-    ("hand", "kontakter"): 0.87,
-    ("hand", "opgaver"): 0.94,
+    ("hand", "kontakter"): 0.93,
     ("hand", "profil"): 0.94,
-    ("held", "aftaler"): 0.92,
-    ("held", "kontakter"): 0.94,
-    ("held", "opgaver"): 0.82,
+    ("held", "aftaler"): 0.96,
+    ("held", "opgaver"): 0.93,
     ("held", "profil"): 0.94,
-    ("held", "udrulning"): 0.86,
+    ("held2", "opgaver"): 0.88,
+    ("held2", "frister"): 0.91,
+    ("held2", "frozen"): 0.94,
+    ("held2", "møder"): 0.94,
+    ("held2", "kontakter"): 0.77,
+    ("held2", "udrulning"): 0.80,
+    ("held2", "profil"): 0.80,
 }
 
 
@@ -57,7 +62,12 @@ async def _score(bot: BotClient, cases: list[Q]) -> tuple[float, list[str], list
     return score, misses, wrong
 
 
-SETS: dict[str, dict[str, list[Q]]] = {"matrix": MATRIX, "hand": HANDWRITTEN, "held": HELD_OUT}
+SETS: dict[str, dict[str, list[Q]]] = {
+    "matrix": MATRIX,
+    "hand": HANDWRITTEN,
+    "held": HELD_OUT,
+    "held2": HELD_OUT_2,
+}
 
 
 @pytest.mark.parametrize(
@@ -67,7 +77,8 @@ async def test_questions_nobody_tuned_for_are_understood(
     bot: BotClient, kind: str, topic: str
 ) -> None:
     """``matrix``: the generated paraphrases; ``hand``: the hand-written Teams questions;
-    ``held``: hand-written questions kept apart from the tuning, measured as they come."""
+    ``held``, ``held2``: hand-written questions kept apart from the tuning, measured as they
+    came before anything was changed for them."""
     cases = SETS[kind][topic]
     score, misses, wrong = await _score(bot, cases)
     report = "\n".join([*wrong, *misses])
@@ -82,5 +93,5 @@ def test_the_matrix_is_as_broad_as_promised() -> None:
     assert sum(len(cases) for cases in MATRIX.values()) >= 600
     assert all(len(phrasings) >= 40 for phrasings in TOPICS.values())
     assert all(len(cases) >= 30 for cases in HANDWRITTEN.values())
-    assert all(len(cases) >= 30 for cases in HELD_OUT.values())
-    assert set(HANDWRITTEN) == set(TOPICS) == set(HELD_OUT)
+    assert all(len(cases) >= 30 for cases in [*HELD_OUT.values(), *HELD_OUT_2.values()])
+    assert set(HANDWRITTEN) == set(TOPICS) == set(HELD_OUT) == set(HELD_OUT_2)

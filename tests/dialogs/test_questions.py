@@ -3,17 +3,21 @@ order of the declarations; typo repair touches ordinary words only; the help car
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import pytest
 
 from dialogs.entities import EntityIndex
 from dialogs.help import COMMANDS
-from dialogs.questions.catalogue import QUESTIONS
-from dialogs.questions.ranker import DEFAULT_NAMES, ranked
-from dialogs.questions.understanding import understand
+from dialogs.questions.catalogue import QUESTIONS, with_data_names
+from dialogs.questions.ranker import DEFAULT_NAMES, Ranked, near_tie, ranked, suggestion
+from dialogs.questions.understanding import Understanding, understand
 from dialogs.questions.vocabulary import repair
 from dialogs.text import plain
+from store.db import create_engine
+from store.repository import Store
+from store.snapshot import DataSnapshot
 from tests.support.entity_records import builtin_records
 
 TODAY = dt.date(2025, 11, 25)
@@ -126,3 +130,58 @@ def test_an_ordinary_word_where_a_name_could_be_is_no_name(index: EntityIndex, t
     u = understand(text, index, TODAY)
     assert u.ambiguous is None
     assert "municipality" not in u.kinds
+
+
+def test_two_topics_that_fit_equally_are_a_near_tie_one_topic_is_not() -> None:
+    by_name = {a.name: a for a in QUESTIONS}
+    other_topics = [
+        Ranked(by_name["deadlines"], 5.0),
+        Ranked(by_name["agreement_deadline"], 4.9),
+    ]
+    same_topic = [Ranked(by_name["frozen_next"], 5.0), Ranked(by_name["frozen_now"], 4.9)]
+    assert near_tie(other_topics)
+    assert not near_tie(same_topic)
+    assert not near_tie([Ranked(by_name["deadlines"], 5.0), Ranked(by_name["visits"], 4.0)])
+
+
+def test_a_suggestion_is_the_types_example_with_the_users_own_names(index: EntityIndex) -> None:
+    u = understand("har Odense noget med FLIS-databehandleraftalen", index, TODAY)
+    by_name = {a.name: a for a in QUESTIONS}
+    filled = suggestion(by_name["agreements_of_municipality"], u, "da")
+    assert filled == "Hvilke aftaler mangler Odense at underskrive?"
+    assert suggestion(by_name["task_status"], u, "da") is None  # names no task
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory: pytest.TempPathFactory) -> DataSnapshot:
+    """The built-in data as the bot holds it, from a throwaway SQLite file."""
+
+    async def load() -> DataSnapshot:
+        path = tmp_path_factory.mktemp("snapshot") / "kombitbot.sqlite3"
+        store = Store(create_engine(f"sqlite+aiosqlite:///{path}"))
+        try:
+            await store.migrate()
+            await store.load_builtin_if_empty()
+            return await store.snapshot()
+        finally:
+            await store.engine.dispose()
+
+    return asyncio.run(load())
+
+
+def test_a_task_named_by_its_title_is_a_task_question(
+    index: EntityIndex, snapshot: DataSnapshot
+) -> None:
+    u = with_data_names(
+        understand("hvem har ikke udpeget en reformansvarlig i opgaven", index, TODAY), snapshot
+    )
+    assert u.has("task_title")
+    assert _ranked_names(u)[0] == "task_who"
+    common = with_data_names(
+        understand("hvor mange har gennemført opgaven", index, TODAY), snapshot
+    )
+    assert not common.has("task_title")  # a word three titles share names none of them
+
+
+def _ranked_names(u: Understanding) -> list[str]:
+    return [r.answer.name for r in ranked(u)]
