@@ -27,7 +27,7 @@ from dialogs.help import help_reply
 from dialogs.index import build_index
 from dialogs.language import detect_language
 from dialogs.questions.asking import ask_back, ask_which, not_understood
-from dialogs.questions.catalogue import Asked, with_data_names
+from dialogs.questions.catalogue import Asked, DataWords, with_data_names
 from dialogs.questions.ranker import Ranked, examples, near_tie, ranked, suggestion
 from dialogs.questions.understanding import Understanding, understand
 from dialogs.reply import Language, Reply
@@ -117,7 +117,7 @@ class Dialogs:
         self._updates = updates
         self._clock = clock
         self._is_admin = is_admin
-        self._index: tuple[int, EntityIndex] | None = None
+        self._index: tuple[int, EntityIndex, DataWords] | None = None
 
     def _status_changed(self, kind: str, key: str) -> None:
         """Refresh posted reminder cards without keeping the user's turn waiting."""
@@ -152,9 +152,13 @@ class Dialogs:
                 await asyncio.gather(*list(self._background), return_exceptions=True)
 
     def _entity_index(self, snapshot: DataSnapshot) -> EntityIndex:
+        return self._prepared(snapshot)[0]
+
+    def _prepared(self, snapshot: DataSnapshot) -> tuple[EntityIndex, DataWords]:
+        """The names and the data's words, built once per data version."""
         if self._index is None or self._index[0] != snapshot.version:
-            self._index = (snapshot.version, build_index(snapshot))
-        return self._index[1]
+            self._index = (snapshot.version, build_index(snapshot), DataWords.of(snapshot))
+        return self._index[1], self._index[2]
 
     async def resolve(self, text: str, kinds: Collection[EntityKind]) -> list[Mention]:
         """The names of ``kinds`` in ``text``, read exactly as questions are (ambiguous ones
@@ -199,7 +203,8 @@ class Dialogs:
         today = self._clock().date()
         if AUDIT.match(text):
             return await self._audit(text, lang, snapshot, user)
-        u = with_data_names(understand(text, self._entity_index(snapshot), today), snapshot)
+        index, words = self._prepared(snapshot)
+        u = with_data_names(understand(text, index, today), words)
         lang = u.lang
         candidates = ranked(u)
         top = candidates[0].answer.name if candidates else None
@@ -232,7 +237,7 @@ class Dialogs:
         ctx = Context(snapshot, today, lang, show_all=u.has("show_all"))
         if top == "self_report":
             return await self._self_report(ctx, u, municipality, user)
-        asked = Asked(u, ctx, municipality)
+        asked = Asked(u, ctx, municipality, words)
         for candidate in candidates:
             answer = candidate.answer
             if answer.answer is None:

@@ -48,12 +48,37 @@ Need = Literal[
 
 
 @dataclass(frozen=True, slots=True)
+class DataWords:
+    """The words of the data that questions are compared with, prepared once per snapshot:
+    each task's title in the loose form, and the rollout waves that have names of their own."""
+
+    snapshot: DataSnapshot
+    titles: tuple[tuple[Task, str], ...]
+    wave_names: tuple[tuple[str, str], ...]  # (name, " loose form ")
+
+    @classmethod
+    def of(cls, snapshot: DataSnapshot) -> DataWords:
+        names = {  # not a name made of the vocabulary's own words ("go-live", "Bølge 2")
+            w.wave
+            for w in snapshot.rollout_waves
+            if len(w.wave) > 3
+            and not any(is_cue_word(x) for x in re.findall(r"\w+", plain(w.wave)))
+        }
+        return cls(
+            snapshot,
+            tuple((t, plain(f"{t.title} {t.code}")) for t in snapshot.tasks.values()),
+            tuple((n, f" {' '.join(plain(n).split())} ") for n in sorted(names)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Asked:
     """A question as an answer function sees it: understood, in context, "vi" resolved."""
 
     u: Understanding
     ctx: Context
     municipality: str | None  # the one named, or the asker's when they said "vi"/"we"
+    data: DataWords
 
     @property
     def solutions(self) -> list[str]:
@@ -77,27 +102,22 @@ def _without_klik(solutions: list[str]) -> list[str]:
     return [s for s in solutions if s != "klik"] if len(solutions) > 1 else solutions
 
 
-def with_data_names(u: Understanding, snapshot: DataSnapshot) -> Understanding:
+def with_data_names(u: Understanding, data: DataWords) -> Understanding:
     """``u`` with what only the data can tell: the cue ``task_title`` when its words name one
     to five tasks by their title (so a task's answers fit a question without a task code), and
     a rollout wave named as the data names it ("Fast Track", "Bølge 2" of FK OSS)."""
-    if "task" not in u.kinds and 0 < len(titled_tasks(u, snapshot)) <= 5:
+    if "task" not in u.kinds and 0 < len(titled_tasks(u, data)) <= 5:
         u = dataclasses.replace(u, cues=u.cues | {"task_title"})
-    named = _wave_named(u, snapshot)
+    named = _wave_named(u, data)
     if named is not None:
         u = dataclasses.replace(u, wave=named, cues=u.cues | {"wave"})
     return u
 
 
-def _wave_named(u: Understanding, snapshot: DataSnapshot) -> str | None:
-    """A wave whose own name (of two letters or more words) the question writes."""
+def _wave_named(u: Understanding, data: DataWords) -> str | None:
+    """A wave whose own name the question writes ("fk oss fast track")."""
     text = f" {' '.join(u.extra_words)} "
-    names = {  # not a name made of the vocabulary's own words ("go-live", "Bølge 2")
-        w.wave
-        for w in snapshot.rollout_waves
-        if len(w.wave) > 3 and not any(is_cue_word(x) for x in re.findall(r"\w+", plain(w.wave)))
-    }
-    found = [n for n in names if f" {' '.join(plain(n).split())} " in text]
+    found = [name for name, loose in data.wave_names if loose in text]
     return max(found, key=len) if found else None
 
 
@@ -298,17 +318,17 @@ def _title_words(u: Understanding) -> set[str]:
     return words
 
 
-def titled_tasks(u: Understanding, snapshot: DataSnapshot) -> list[Task]:
+def titled_tasks(u: Understanding, data: DataWords) -> list[Task]:
     """Tasks named by the words of their title ("opgaven om at udpege en Reformansvarlig"):
     those that share the most distinctive words with the question, at least two words or one
     of eight letters that few titles have — never a task that merely shares a common word.
     A number the question writes picks among numbered titles ("datapakke 3")."""
     words = _title_words(u)
+    snapshot = data.snapshot
     solutions = _without_klik(u.keys("solution"))
     codes = [plain(snapshot.solutions[s].code) for s in solutions if s in snapshot.solutions]
     scored: list[tuple[int, int, Task]] = []
-    for task in snapshot.tasks.values():
-        haystack = plain(f"{task.title} {task.code}")  # the project is a solution: a name
+    for task, haystack in data.titles:  # (the project is a solution: a name, not a title word)
         # a solution the question names is the task's project, or in its title ("YR- og KSD-")
         if solutions and task.solution not in solutions and not any(c in haystack for c in codes):
             continue
@@ -347,7 +367,7 @@ def _the_task(a: Asked, question: Callable[[str], str]) -> Task | Reply | None:
     key = a.u.first("task")
     if key is not None:
         return a.ctx.snapshot.tasks[key]
-    found = titled_tasks(a.u, a.ctx.snapshot)
+    found = titled_tasks(a.u, a.data)
     if len(found) == 1:
         return found[0]
     if 1 < len(found) <= 5:

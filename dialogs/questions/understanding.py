@@ -21,7 +21,7 @@ from rapidfuzz.distance import OSA
 from dialogs.answers.agreements import names_a_kind
 from dialogs.entities import EntityIndex, EntityKind, Mention
 from dialogs.language import detect_language
-from dialogs.questions.vocabulary import cues_in, is_cue_word, repair, shapes_in
+from dialogs.questions.vocabulary import cues_in, has_cue, is_cue_word, repair, shapes_in
 from dialogs.reply import Language
 from dialogs.text import plain
 from dialogs.timeexpr import Period, PeriodKind, find_period
@@ -136,7 +136,7 @@ def understand(text: str, index: EntityIndex, today: dt.date) -> Understanding:
         "agreement_kind": names_a_kind(text),
     }
     cues = cues_in(repaired) | shapes_in(repaired, whole) | {k for k, on in flags.items() if on}
-    if "agreement" in cues_in(whole):  # "K-aftalen for datastandard service" is a name, and
+    if has_cue("agreement", whole):  # "K-aftalen for datastandard service" is a name, and
         cues |= {"agreement"}  # an agreement all the same
     if "task" in cues and ("we" in cues or any(m.kind == "municipality" for m in mentions)):
         # "hvad har vi af opgaver i KLIK?": KLIK is the task system here, not the project

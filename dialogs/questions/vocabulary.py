@@ -658,10 +658,62 @@ def is_cue_word(word: str) -> bool:
     return word in _ALL_WORDS or word.startswith(_PREFIXES)
 
 
+@dataclass(frozen=True, slots=True)
+class _CueIndex:
+    """All cues at once, for one pass over a question's words: which cues each exact word and
+    each word beginning names, which compound parts to look for, which phrases to try."""
+
+    by_word: Mapping[str, frozenset[str]]
+    by_start: Mapping[str, frozenset[str]]
+    start_lengths: tuple[int, ...]
+    by_part: tuple[tuple[str, str], ...]  # (part, cue)
+    phrases: tuple[tuple[str, re.Pattern[str], str], ...]  # (first word, pattern, cue)
+
+    def cues(self, folded: str) -> frozenset[str]:
+        found: set[str] = set()
+        for word in set(_TOKEN.findall(folded)):
+            found |= self.by_word.get(word, frozenset())
+            for length in self.start_lengths:
+                if len(word) >= length:
+                    found |= self.by_start.get(word[:length], frozenset())
+        found |= {cue for part, cue in self.by_part if cue not in found and part in folded}
+        found |= {
+            cue
+            for first, pattern, cue in self.phrases
+            if cue not in found and first in folded and pattern.search(folded)
+        }
+        return frozenset(found)
+
+
+def _index(matchers: Mapping[str, _Matcher]) -> _CueIndex:
+    by_word: dict[str, set[str]] = {}
+    by_start: dict[str, set[str]] = {}
+    for name, matcher in matchers.items():
+        for word in matcher.exact:
+            by_word.setdefault(word, set()).add(name)
+        for start in matcher.prefixes:
+            by_start.setdefault(start, set()).add(name)
+    return _CueIndex(
+        {w: frozenset(c) for w, c in by_word.items()},
+        {w: frozenset(c) for w, c in by_start.items()},
+        tuple(sorted({len(w) for w in by_start})),
+        tuple((part, name) for name, m in matchers.items() for part in m.inside),
+        tuple((first, p, name) for name, m in matchers.items() for first, p in m.phrases),
+    )
+
+
+_CUE_INDEX: Final = _index(MATCHERS)
+
+
 def cues_in(folded: str) -> frozenset[str]:
     """The names of the cues in loose text."""
-    words = frozenset(_TOKEN.findall(folded))
-    return frozenset(name for name, matcher in MATCHERS.items() if matcher.search(folded, words))
+    return _CUE_INDEX.cues(folded)
+
+
+def has_cue(name: str, folded: str) -> bool:
+    """Whether loose text holds the one cue ``name``."""
+    matcher = MATCHERS[name]
+    return matcher.search(folded, frozenset(_TOKEN.findall(folded)))
 
 
 def repair(word: str) -> str | None:

@@ -10,7 +10,7 @@ import pytest
 
 from dialogs.entities import EntityIndex
 from dialogs.help import COMMANDS
-from dialogs.questions.catalogue import QUESTIONS, with_data_names
+from dialogs.questions.catalogue import QUESTIONS, DataWords, with_data_names
 from dialogs.questions.ranker import DEFAULT_NAMES, Ranked, near_tie, ranked, suggestion
 from dialogs.questions.understanding import Understanding, understand
 from dialogs.questions.vocabulary import repair
@@ -173,12 +173,13 @@ def test_a_task_named_by_its_title_is_a_task_question(
     index: EntityIndex, snapshot: DataSnapshot
 ) -> None:
     u = with_data_names(
-        understand("hvem har ikke udpeget en reformansvarlig i opgaven", index, TODAY), snapshot
+        understand("hvem har ikke udpeget en reformansvarlig i opgaven", index, TODAY),
+        DataWords.of(snapshot),
     )
     assert u.has("task_title")
     assert _ranked_names(u)[0] == "task_who"
     common = with_data_names(
-        understand("hvor mange har gennemført opgaven", index, TODAY), snapshot
+        understand("hvor mange har gennemført opgaven", index, TODAY), DataWords.of(snapshot)
     )
     assert not common.has("task_title")  # a word three titles share names none of them
 
