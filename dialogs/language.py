@@ -235,11 +235,11 @@ def detect_language(text: str) -> Language:
     """Danish or English from the words of ``text`` (best with the names taken out, since
     "Hillerød" says nothing about the language of "deadlines for Hillerød next month")."""
     lowered = text.casefold()
-    if re.search(r"[æøå]", lowered):
-        return "da"
     words = _WORD.findall(lowered)
     english = sum(w in _ENGLISH and w not in _NEUTRAL for w in words)
     danish = sum(_folded(w) in _DANISH_FOLDED for w in words)
+    if re.search(r"[æøå]", lowered):  # Danish letters weigh, but a Danish word in an English
+        danish += 2  # sentence ("who do I email about cyberværn?") does not make it Danish
     return "en" if english > danish else "da"
 
 

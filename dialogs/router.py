@@ -216,7 +216,11 @@ class Dialogs:
             # Names understood and nothing that answers them: say so, never answer another
             # question ("Hvor mange indbyggere har Vejle?" is not Vejle's agreement list).
             return not_understood(
-                u.text, named, lang, list(examples(lang)), unanswerable=bool(named)
+                u.text,
+                named,
+                lang,
+                list(examples(lang)),
+                unanswerable=bool(named) or u.has("beyond"),
             )
         if near_tie(candidates):
             offered = _did_you_mean(u, candidates[:2], lang)

@@ -24,7 +24,7 @@ from dialogs.answers import agreements, deadlines, frozen, meetings, people, pla
 from dialogs.answers.common import Context, newest_first_key, shown_title, task_name
 from dialogs.index import same_task
 from dialogs.questions.asking import ask_which, ask_which_agreement, small_talk
-from dialogs.questions.understanding import Understanding
+from dialogs.questions.understanding import LAST_WAVE, Understanding
 from dialogs.questions.vocabulary import is_cue_word
 from dialogs.reply import Language, Reply
 from dialogs.text import plain
@@ -445,6 +445,15 @@ def _rollout_wave(a: Asked) -> Reply | None:
     waves = a.ctx.snapshot.rollout_waves
     known = {w.wave.casefold() for w in waves if not a.solutions or w.solution in a.solutions}
     code = a.u.wave
+    if code == LAST_WAVE:  # "den sidste KY-bølge": the newest go-live of the solution's waves
+        dated = [
+            (w.go_live.latest, w.wave)
+            for w in waves
+            if w.go_live and w.go_live.latest and (w.solution in a.solutions or not a.solutions)
+        ]
+        if not dated:
+            return None
+        code = max(dated)[1]
     if code.casefold() not in known and code[1:].isdigit():  # FK OSS writes "Bølge 2"
         spelled = f"Bølge {code[1:]}"
         code = spelled if spelled.casefold() in known else code

@@ -50,6 +50,9 @@ _ORDINALS: Final = {
     "fifth": 5,
 }
 _WAVE_ORDINAL: Final = re.compile(rf"\b({'|'.join(_ORDINALS)})\s+(?:bolge|wave)\b")
+# "den sidste bølge", "the last wave": the newest, which the answer looks up
+LAST_WAVE: Final = "LAST"
+_WAVE_LAST: Final = re.compile(r"\b(?:sidste|seneste|last|latest)\s+(?:\w+\s+)?(?:bolge\w*|wave)\b")
 
 
 def _wave(folded: str) -> str | None:
@@ -59,6 +62,8 @@ def _wave(folded: str) -> str | None:
         return f"B{code}" if code.isdigit() else code
     if found := _WAVE_ORDINAL.search(folded):
         return f"B{_ORDINALS[found.group(1)]}"
+    if _WAVE_LAST.search(folded):
+        return LAST_WAVE
     if found := _WAVE_ALONE.search(folded):
         return found.group(1).upper()
     return None
@@ -209,6 +214,14 @@ def _repaired(folded: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
 # Words after which a municipality's name is expected ("frister for Faxø", "besøgt Læsø").
 _BEFORE_A_NAME: Final = frozenset(
     [
+        "var",
+        "gik",
+        "kom",
+        "blev",
+        "har",
+        "did",
+        "has",
+        "was",
         "for",
         "i",
         "på",

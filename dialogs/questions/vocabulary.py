@@ -63,6 +63,11 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "status",
     ),
     "deadline": (
+        "skal være klar",
+        "være klar",
+        "skal blive lavet",
+        "blive lavet",
+        "ready by",
         "skal vi nå",
         "skal man nå",
         "skal kommunen nå",
@@ -226,6 +231,20 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
     "next": ("naeste", "kommende", "next", "upcoming", "naeste gang", "snart", "soon"),
     "attended": ("deltog", "deltagere", "deltager*", "attended", "participants", "attend*"),
     "contact": (
+        "skriver vi til",
+        "hvem skriver",
+        "skrive til",
+        "hvem skal vi skrive",
+        "giver besked",
+        "give besked",
+        "hvem har styr på",
+        "sende forslag",
+        "forslag til emner",
+        "reach",
+        "how do i reach",
+        "få link",
+        "link til",
+        "hvem skal have",
         "spørgsmål til",
         "spørgsmål om",
         "questions about",
@@ -305,6 +324,9 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
     ),
     # "hvad har vi i næste uge?" asks for deadlines; "hvad bliver vejret i morgen?" does not
     "period_question": (
+        "mangler der",
+        "noget der skal",
+        "er der noget",
         "hvad har",
         "hvad skal",
         "hvad sker",
@@ -357,8 +379,15 @@ CUES: Final[Mapping[str, tuple[str, ...]]] = {
         "samme tid som",
         "same time as",
     ),
-    "got": ("fik", "got", "fået", "have fået"),
+    "got": ("fik", "got", "fået", "have fået", "get", "gets"),
     "golive": (
+        "start on",
+        "started on",
+        "start with",
+        "started with",
+        "konverteret",
+        "converted",
+        "blev konverteret",
         "kom vi på",
         "kom vi i gang",
         "kom de på",
@@ -757,7 +786,7 @@ SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
         r"|^\s*(?:hej,? )?programleder (?:i|for)\b|\bsidder som programleder\b"
         r"|\bmig (?:op )?som (?:ny )?programleder\b"
         r"|\bjeg er (?:fra|i)\b|\bjeg arbejder (?:i|for|hos|pa)\b"
-        r"|\bi(?:'m| am) (?:the |a |new )?(?:kombit )?(?:programme|program) leader\b"
+        r"|\bi(?:'m| am) (?:(?:the|a|new) )*(?:kombit )?(?:programme|program) leader\b"
         r"|\bi(?:'m| am) (?:from|in)\b|\bi work (?:in|for|at)\b|\bskift (?:til|kommune)\b"
     ),
     "whoami": re.compile(
@@ -765,12 +794,14 @@ SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
         r"|\bregistreret (?:som|i|for|til)\b|\bregistered (?:for|as|in|with)\b"
         r"|\bregistreret om mig\b|\bved du om mig\b|\bknow about me\b|\ber jeg sat op\b"
         r"|\bregistreret pa\b|\btror du jeg er\b|\bstar jeg som\b|\bam i registered\b"
+        r"|\bhave me down\b|\bhvilken kommune jeg\b|\bwhich municipality i\b|\bjeg horer til\b"
     ),
     "forget": re.compile(
         r"\bglem (?:mig|min|mit)\b|\bforget (?:me|my)\b|\bslet (?:min|mig|mit)\b"
         r"|\bdelete (?:my|me)\b|\bfjern (?:min profil|mig)\b|\bremove (?:my profile|me)\b"
         r"|\bslet mine oplysninger\b|\bafmeld mig\b|\bslette det du ved om mig\b|\bunregister\b"
         r"|\bfjern min\b|\bslet min\b|\bforget (?:\w+ )?about me\b|\bforget everything\b"
+        r"|\bglemme (?:mig|hvem jeg)\b"
     ),
     # "Vejen har underskrevet …", "vi har nu skrevet under på …", "K50 er fuldført hos os":
     # a statement of fact about one's own municipality (questions are excluded by the ranker).
@@ -778,7 +809,7 @@ SHAPES: Final[Mapping[str, re.Pattern[str]]] = {
         r"\b(?:har|has|have|er|is|are)\s+(?:nu\s+|now\s+|just\s+|lige\s+|netop\s+|blevet\s+)?"
         r"(?:underskrevet|skrevet under|signed|fuldfort|completed|finished|done|pabegyndt|started"
         r"|lavet|klaret|afsluttet|sendt|indsendt|udpeget|bekraeftet|oprettet|submitted|sent)\b"
-        r"|^\s*(?:vi|we|jeg|i)\s+(?:just\s+|lige\s+|netop\s+)?(?:underskrev|skrev under|signed"
+        r"|(?:^\s*(?:jeg|i)|\b(?:vi|we))\s+(?:just\s+|lige\s+|netop\s+)?(?:underskrev|skrev under|signed"
         r"|fuldforte|completed|finished|startede|started)\b"
         r"|\bmark(?:er|[ée]r)?\b.*\b(?:fuldfort|completed|done|underskrevet|signed|pabegyndt|started"
         r"|lavet|klaret|afsluttet)\b"
