@@ -290,8 +290,8 @@ CASES: list[Case] = [
     Case("Help", ("kombitbot – help",)),
     Case("datastatus", ("Datastatus", "20.11.25")),
     # --- out of scope: suggestions, never a bare "I don't understand" ---
-    Case("hvad bliver vejret i morgen?", ("Mente du", "hjælp")),
-    Case("what's the weather like?", ("Did you mean", "help")),
+    Case("hvad bliver vejret i morgen?", ("Det kan jeg ikke svare på", "hjælp")),
+    Case("what's the weather like?", ("I cannot answer that", "help")),
     Case("asdfghjkl", ("Mente du",)),
     Case("Vejle", ("Aftaler – Vejle",), ("Vejen",)),
     Case("SAPA", ("KLIK-opgaver – SAPA",)),
