@@ -1103,7 +1103,6 @@ QUESTIONS: Final[tuple[AnswerType, ...]] = (
 )
 
 BY_NAME: Final[Mapping[str, AnswerType]] = {q.name: q for q in QUESTIONS}
-ACTIONS: Final = frozenset(q.name for q in QUESTIONS if q.answer is None)
 
 # The questions offered after "hej": the three a newcomer most likely wants.
 _FIRST_EXAMPLES: Final[Mapping[Language, tuple[str, ...]]] = {

@@ -81,7 +81,7 @@ class Understanding:
     cues: frozenset[str]
     yes_no: bool  # starts with its verb: asks about one thing
     wave: str | None  # a wave code ("B3") after "bølge"/"wave"
-    extra_words: tuple[str, ...]  # words that are neither names, period nor cue words
+    extra_words: tuple[str, ...]  # the words left once names and period are out (loose form)
 
     def has(self, *cues: str) -> bool:
         return any(cue in self.cues for cue in cues)
